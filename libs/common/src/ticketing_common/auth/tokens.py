@@ -1,0 +1,119 @@
+"""Verifying bearer tokens into a ``Principal``.
+
+HS256 with a shared secret in development; RS256 or ES256 with keys from an identity
+provider's JWKS in production, cached and fetched again when an unknown ``kid``
+arrives. The algorithm is chosen by the key, never by the token, so ``alg: none`` and
+algorithm confusion (an RSA public key used as an HMAC secret) are refused.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from typing import Any, Final
+
+import jwt
+
+from ticketing_common.auth.principal import ALL_CONTRACTS, Principal, Role
+from ticketing_common.reference import Language
+
+ASYMMETRIC_ALGORITHMS: Final = ("RS256", "ES256")
+REQUIRED_CLAIMS: Final = ("sub", "exp", "iss", "aud")
+
+
+class InvalidToken(Exception):
+    """The token is missing, malformed, expired, or not ours."""
+
+
+class TokenVerifier:
+    def __init__(
+        self,
+        *,
+        issuer: str,
+        audience: str,
+        secret: str | None = None,
+        jwks_url: str | None = None,
+        leeway_seconds: int = 30,
+    ) -> None:
+        if secret is None and jwks_url is None:
+            raise ValueError("a token verifier needs a secret or a JWKS URL")
+        self._issuer = issuer
+        self._audience = audience
+        self._secret = secret
+        self._leeway = leeway_seconds
+        self._jwks = (
+            jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=3600, timeout=5)
+            if jwks_url
+            else None
+        )
+
+    async def verify(self, token: str) -> Principal:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as exc:
+            raise InvalidToken("malformed token") from exc
+        algorithm = header.get("alg")
+        key: Any
+        if algorithm == "HS256" and self._secret is not None:
+            key = self._secret
+        elif algorithm in ASYMMETRIC_ALGORITHMS and self._jwks is not None:
+            try:
+                signing_key = await asyncio.to_thread(self._jwks.get_signing_key_from_jwt, token)
+            except jwt.PyJWTError as exc:
+                raise InvalidToken("unknown signing key") from exc
+            if signing_key.algorithm_name != algorithm:
+                raise InvalidToken("algorithm does not match the key")
+            key = signing_key.key
+        else:
+            raise InvalidToken(f"algorithm {algorithm!r} is not accepted")
+        try:
+            claims = jwt.decode(
+                token,
+                key=key,
+                algorithms=[algorithm],
+                audience=self._audience,
+                issuer=self._issuer,
+                leeway=self._leeway,
+                options={"require": list(REQUIRED_CLAIMS)},
+            )
+        except jwt.PyJWTError as exc:
+            raise InvalidToken(str(exc)) from exc
+        return principal_from_claims(claims)
+
+
+def principal_from_claims(claims: Mapping[str, Any]) -> Principal:
+    sub = claims.get("sub")
+    if not isinstance(sub, str) or not sub:
+        raise InvalidToken("sub is missing")
+    raw_roles = claims.get("roles", [])
+    if not isinstance(raw_roles, list):
+        raise InvalidToken("roles must be a list")
+    known = {role.value for role in Role}
+    roles = frozenset(Role(value) for value in raw_roles if value in known)
+    org = claims.get("org")
+    if org is not None and not isinstance(org, str):
+        raise InvalidToken("org must be a string")
+    principal_perimeter = _perimeter(claims.get("perimeter"))
+    language = claims.get("locale", "fr")
+    principal = Principal(
+        sub=sub,
+        name=str(claims.get("name") or sub),
+        email=str(claims["email"]) if claims.get("email") else None,
+        org_id=org or None,
+        roles=roles,
+        perimeter=principal_perimeter,
+        language=Language(language) if language in {"fr", "en"} else Language.FR,
+    )
+    if principal.is_customer and principal.org_id is None:
+        raise InvalidToken("a customer token must name its organization (org)")
+    return principal
+
+
+def _perimeter(value: object) -> frozenset[str] | None:
+    if value is None:
+        return frozenset()
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise InvalidToken("perimeter must be a list of contract ids")
+    if ALL_CONTRACTS in value:
+        return None
+    return frozenset(value)

@@ -1,0 +1,88 @@
+"""The command line every service offers: ``serve``, ``worker`` and ``migrate``.
+
+``serve`` runs the API with the consumer, relay and workers in one process (set
+``RUN_WORKERS=false`` to serve the API alone); ``worker`` runs them without the API,
+for scaling them apart. Services add their own commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI
+
+from ticketing_common.logging import configure_logging
+from ticketing_common.runtime import ServiceRuntime
+from ticketing_common.settings import ServiceSettings
+
+Command = Callable[[argparse.Namespace, ServiceSettings], Coroutine[Any, Any, None]]
+
+
+def run_cli(
+    *,
+    name: str,
+    load_settings: Callable[[], ServiceSettings],
+    build_runtime: Callable[[ServiceSettings], ServiceRuntime],
+    build_app: Callable[[ServiceRuntime], FastAPI],
+    commands: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Command]]
+    | None = None,
+    argv: list[str] | None = None,
+) -> None:
+    parser = argparse.ArgumentParser(prog=name)
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="the HTTP API, with the consumer and relay")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    sub.add_parser("worker", help="the consumer, the relay and the workers, without the API")
+    sub.add_parser("migrate", help="apply the database migrations and exit")
+    extra = commands or {}
+    for command_name, (help_text, add_arguments, _run) in extra.items():
+        add_arguments(sub.add_parser(command_name, help=help_text))
+    args = parser.parse_args(argv)
+    settings = load_settings()
+    configure_logging(name, settings.log_level, settings.resolved_log_format)
+
+    if args.command == "serve":
+        runtime = build_runtime(settings)
+        app = build_app(runtime)
+        config = uvicorn.Config(
+            app,
+            host=args.host or settings.http_host,
+            port=args.port or settings.http_port,
+            log_config=None,
+            lifespan="on",
+            timeout_graceful_shutdown=30,
+            proxy_headers=True,
+            server_header=False,
+        )
+        uvicorn.Server(config).run()
+    elif args.command == "worker":
+        asyncio.run(_run_worker(build_runtime(settings)))
+    elif args.command == "migrate":
+        asyncio.run(_migrate(build_runtime(settings)))
+    else:
+        asyncio.run(extra[args.command][2](args, settings))
+
+
+async def _migrate(runtime: ServiceRuntime) -> None:
+    try:
+        await runtime.migrate()
+    finally:
+        await runtime.engine.dispose()
+
+
+async def _run_worker(runtime: ServiceRuntime) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await runtime.start(workers=True)
+    try:
+        await stop.wait()
+    finally:
+        await runtime.stop()

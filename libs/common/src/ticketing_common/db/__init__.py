@@ -1,0 +1,1 @@
+"""Database access shared by the services: engine, unit of work, migrations."""

@@ -1,0 +1,1 @@
+"""RabbitMQ: connection, topology, confirmed publishing, consuming with an inbox."""

@@ -1,0 +1,295 @@
+"""Consuming events once in effect.
+
+For each message: decode the envelope, find the handler of its type, and in one
+transaction record the event id in the inbox and apply the handler; ack only after the
+commit. A duplicate is acked without effect. A message that can never be applied
+(undecodable, unknown type, invalid data, refused by its handler) goes at once to the
+dead-letter queue with the reason; a handler that keeps failing is retried with
+backoff, then dead-lettered with its last error. While the database is away the
+message is held and retried without counting, so an outage never empties a queue into
+its dead letters.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+from aio_pika.abc import (
+    AbstractChannel,
+    AbstractConnection,
+    AbstractIncomingMessage,
+    AbstractQueue,
+    ConsumerTag,
+)
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ticketing_common.db.engine import SessionFactory
+from ticketing_common.db.errors import is_transient_database_error
+from ticketing_common.events.envelope import CloudEvent, EventData, RawCloudEvent
+from ticketing_common.inbox import record_first_delivery
+from ticketing_common.logging import get_logger
+from ticketing_common.messaging.publisher import ConfirmedPublisher, PublishFailed
+from ticketing_common.messaging.topology import DEAD_LETTER_EXCHANGE, QueueSpec
+from ticketing_common.metrics import (
+    EVENTS_CONSUMED,
+    HANDLER_DURATION,
+    HANDLER_FAILURES,
+    REDELIVERIES,
+)
+
+log = get_logger(__name__)
+
+Handler = Callable[[AsyncSession, CloudEvent[Any]], Awaitable[None]]
+
+# Headers the consumer adds to a message it dead-letters.
+REASON_HEADER = "x-ticketing-dead-letter-reason"
+DETAIL_HEADER = "x-ticketing-dead-letter-detail"
+QUEUE_HEADER = "x-ticketing-original-queue"
+ROUTING_KEY_HEADER = "x-ticketing-original-routing-key"
+FAILED_AT_HEADER = "x-ticketing-dead-lettered-at"
+
+
+class RejectEvent(Exception):
+    """Raised by a handler for an event it can never apply: dead-letter it now."""
+
+
+@dataclass(frozen=True)
+class Route:
+    model: type[EventData]
+    handler: Handler
+
+
+class EventRouter:
+    """Which handler applies which event type."""
+
+    def __init__(self) -> None:
+        self._routes: dict[str, Route] = {}
+
+    def on(self, model: type[EventData], handler: Handler) -> None:
+        if model.event_type in self._routes:
+            raise ValueError(f"a handler for {model.event_type} is already registered")
+        self._routes[model.event_type] = Route(model, handler)
+
+    def route_for(self, event_type: str) -> Route | None:
+        return self._routes.get(event_type)
+
+    @property
+    def event_types(self) -> frozenset[str]:
+        return frozenset(self._routes)
+
+
+def decode_event(body: bytes, router: EventRouter) -> CloudEvent[Any]:
+    """The typed event in ``body``; raises ``RejectEvent`` when it can never be applied."""
+    try:
+        raw = RawCloudEvent.model_validate_json(body)
+    except ValidationError as exc:
+        raise RejectEvent(f"undecodable envelope: {_short(exc)}") from exc
+    route = router.route_for(raw.type)
+    if route is None:
+        raise RejectEvent(f"unknown event type {raw.type!r}")
+    try:
+        data = route.model.model_validate(raw.data)
+    except ValidationError as exc:
+        raise RejectEvent(f"invalid data for {raw.type}: {_short(exc)}") from exc
+    envelope: Any = CloudEvent[route.model]  # type: ignore[name-defined]
+    event: CloudEvent[Any] = envelope(**raw.model_dump(exclude={"data"}), data=data)
+    return event
+
+
+def _short(what: object, limit: int = 1000) -> str:
+    text = str(what).replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class EventConsumer:
+    def __init__(
+        self,
+        *,
+        connection: AbstractConnection,
+        spec: QueueSpec,
+        router: EventRouter,
+        session_factory: SessionFactory,
+        prefetch: int = 64,
+        max_attempts: int = 5,
+        retry_base_seconds: float = 0.2,
+        retry_max_seconds: float = 5.0,
+    ) -> None:
+        self._connection = connection
+        self._spec = spec
+        self._router = router
+        self._session_factory = session_factory
+        self._prefetch = prefetch
+        self._max_attempts = max_attempts
+        self._retry_base = retry_base_seconds
+        self._retry_max = retry_max_seconds
+        self._dead_letters = ConfirmedPublisher(connection, DEAD_LETTER_EXCHANGE)
+        self._channel: AbstractChannel | None = None
+        self._queue: AbstractQueue | None = None
+        self._consumer_tag: ConsumerTag | None = None
+        self._in_flight: set[asyncio.Task[Any]] = set()
+        self._stopping = False
+
+    @property
+    def queue_name(self) -> str:
+        return self._spec.name
+
+    async def start(self) -> None:
+        self._stopping = False
+        self._channel = await self._connection.channel()
+        await self._channel.set_qos(prefetch_count=self._prefetch)
+        self._queue = await self._channel.get_queue(self._spec.name, ensure=True)
+        self._consumer_tag = await self._queue.consume(self._on_message)
+        log.info("consuming", queue=self._spec.name, prefetch=self._prefetch)
+
+    async def stop(self, timeout: float = 30.0) -> None:
+        """Take no new message, let those in hand finish, then close the channel."""
+        self._stopping = True
+        if self._queue is not None and self._consumer_tag is not None:
+            try:
+                await self._queue.cancel(self._consumer_tag)
+            except Exception as exc:  # the channel may already be gone
+                log.info("consumer cancel failed", error=str(exc))
+        if self._in_flight:
+            log.info("waiting for messages in hand", count=len(self._in_flight))
+            await asyncio.wait(set(self._in_flight), timeout=timeout)
+        await self._dead_letters.close()
+        if self._channel is not None and not self._channel.is_closed:
+            await self._channel.close()
+        log.info("consumer stopped", queue=self._spec.name)
+
+    async def _on_message(self, message: AbstractIncomingMessage) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._in_flight.add(task)
+        try:
+            with structlog.contextvars.bound_contextvars(
+                event_id=message.message_id,
+                correlation_id=message.correlation_id,
+                event_type=message.type,
+            ):
+                await self._process(message)
+        finally:
+            if task is not None:
+                self._in_flight.discard(task)
+
+    async def _process(self, message: AbstractIncomingMessage) -> None:
+        event_type = message.type or "unknown"
+        previous_deliveries = _delivery_count(message)
+        if message.redelivered or previous_deliveries:
+            REDELIVERIES.labels(self._spec.name).inc()
+        try:
+            event = decode_event(message.body, self._router)
+        except RejectEvent as exc:
+            await self._dead_letter(message, event_type, "rejected", str(exc))
+            return
+        route = self._router.route_for(event.type)
+        assert route is not None
+        failures = previous_deliveries
+        outage_wait = self._retry_base
+        while True:
+            started = time.perf_counter()
+            try:
+                applied = await self._apply(route.handler, event)
+            except RejectEvent as exc:
+                HANDLER_FAILURES.labels(self._spec.name, event.type, "rejected").inc()
+                await self._dead_letter(message, event.type, "rejected", str(exc))
+                return
+            except Exception as exc:
+                if is_transient_database_error(exc):
+                    HANDLER_FAILURES.labels(self._spec.name, event.type, "database_away").inc()
+                    if self._stopping:
+                        await self._requeue(message, event.type)
+                        return
+                    log.warning("database away, holding the message", error=_short(exc, 200))
+                    await asyncio.sleep(outage_wait)
+                    outage_wait = min(outage_wait * 2, self._retry_max)
+                    continue
+                failures += 1
+                HANDLER_FAILURES.labels(self._spec.name, event.type, type(exc).__name__).inc()
+                log.warning(
+                    "handler failed", attempt=failures, error=_short(exc, 300), exc_info=True
+                )
+                if failures >= self._max_attempts or self._stopping:
+                    if self._stopping and failures < self._max_attempts:
+                        await self._requeue(message, event.type)
+                    else:
+                        await self._dead_letter(
+                            message, event.type, "handler_failed", f"{type(exc).__name__}: {exc}"
+                        )
+                    return
+                await asyncio.sleep(self._backoff(failures))
+                continue
+            HANDLER_DURATION.labels(self._spec.name, event.type).observe(
+                time.perf_counter() - started
+            )
+            await message.ack()
+            EVENTS_CONSUMED.labels(
+                self._spec.name, event.type, "applied" if applied else "duplicate"
+            ).inc()
+            return
+
+    async def _apply(self, handler: Handler, event: CloudEvent[Any]) -> bool:
+        async with self._session_factory.begin() as session:
+            first = await record_first_delivery(
+                session, event_id=event.id, event_type=event.type, queue=self._spec.name
+            )
+            if first:
+                await handler(session, event)
+            return first
+
+    def _backoff(self, failures: int) -> float:
+        ceiling = min(self._retry_max, self._retry_base * 2 ** (failures - 1))
+        return random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not crypto
+
+    async def _requeue(self, message: AbstractIncomingMessage, event_type: str) -> None:
+        await message.nack(requeue=True)
+        EVENTS_CONSUMED.labels(self._spec.name, event_type, "requeued").inc()
+
+    async def _dead_letter(
+        self, message: AbstractIncomingMessage, event_type: str, reason: str, detail: str
+    ) -> None:
+        headers: dict[str, Any] = dict(message.headers or {})
+        headers.update(
+            {
+                REASON_HEADER: reason,
+                DETAIL_HEADER: _short(detail, 2000),
+                QUEUE_HEADER: self._spec.name,
+                ROUTING_KEY_HEADER: message.routing_key or "",
+                FAILED_AT_HEADER: datetime.now(UTC).isoformat(),
+            }
+        )
+        try:
+            await self._dead_letters.publish(
+                routing_key=self._spec.name,
+                body=message.body,
+                message_id=message.message_id or "",
+                event_type=message.type or "",
+                correlation_id=message.correlation_id,
+                timestamp=message.timestamp,
+                headers=headers,
+            )
+        except PublishFailed as exc:
+            log.error("dead-lettering failed, message requeued", error=str(exc))
+            await self._requeue(message, event_type)
+            return
+        await message.ack()
+        EVENTS_CONSUMED.labels(self._spec.name, event_type, "dead_lettered").inc()
+        log.error("message dead-lettered", reason=reason, detail=_short(detail, 300))
+
+
+def _delivery_count(message: AbstractIncomingMessage) -> int:
+    value = (message.headers or {}).get("x-delivery-count")
+    if isinstance(value, (int, str)):
+        try:
+            return int(value)
+        except ValueError:
+            return 0
+    return 0

@@ -1,0 +1,158 @@
+"""The relay: publishes outbox rows, and marks them sent only after the broker's ack.
+
+Rows are claimed with ``FOR UPDATE SKIP LOCKED`` so several replicas share the work
+without publishing a row twice at once. A crash between the broker's ack and the
+commit sends the row again later; consumers drop the duplicate by its event id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select, update
+
+from ticketing_common.db.engine import SessionFactory
+from ticketing_common.db.messaging_tables import OUTBOX_CHANNEL, outbox
+from ticketing_common.logging import get_logger
+from ticketing_common.messaging.publisher import ConfirmedPublisher, PublishFailed
+from ticketing_common.metrics import (
+    EVENTS_PUBLISHED,
+    OUTBOX_BACKLOG,
+    OUTBOX_OLDEST_AGE,
+    PUBLISH_FAILURES,
+)
+from ticketing_common.notified_loop import NotifiedLoop
+
+log = get_logger(__name__)
+
+MAX_RETRY_DELAY_SECONDS = 30.0
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        *,
+        session_factory: SessionFactory,
+        publisher: ConfirmedPublisher,
+        dsn: str,
+        batch_size: int = 200,
+        poll_seconds: float = 1.0,
+        retention: timedelta = timedelta(hours=24),
+        housekeeping_seconds: float = 5.0,
+    ) -> None:
+        self._session_factory = session_factory
+        self._publisher = publisher
+        self._batch_size = batch_size
+        self._retention = retention
+        self._housekeeping_seconds = housekeeping_seconds
+        self._last_housekeeping = 0.0
+        self._loop = NotifiedLoop(
+            name="outbox-relay",
+            dsn=dsn,
+            channel=OUTBOX_CHANNEL,
+            work=self._work,
+            poll_seconds=poll_seconds,
+        )
+
+    def start(self) -> None:
+        self._loop.start()
+
+    async def stop(self, timeout: float = 30.0) -> None:
+        await self._loop.stop(timeout)
+
+    async def _work(self) -> bool:
+        published = await self.publish_batch()
+        now = time.monotonic()
+        if now - self._last_housekeeping >= self._housekeeping_seconds:
+            self._last_housekeeping = now
+            await self.housekeeping()
+        return published >= self._batch_size
+
+    async def publish_batch(self) -> int:
+        """Publish one batch of due rows; the number of rows claimed."""
+        async with self._session_factory.begin() as session:
+            rows = (
+                await session.execute(
+                    select(
+                        outbox.c.id,
+                        outbox.c.event_id,
+                        outbox.c.event_type,
+                        outbox.c.routing_key,
+                        outbox.c.correlation_id,
+                        outbox.c.body,
+                        outbox.c.attempts,
+                    )
+                    .where(outbox.c.published_at.is_(None), outbox.c.available_at <= func.now())
+                    .order_by(outbox.c.id)
+                    .limit(self._batch_size)
+                    .with_for_update(skip_locked=True)
+                )
+            ).all()
+            if not rows:
+                return 0
+            outcomes = await asyncio.gather(
+                *(
+                    self._publisher.publish(
+                        routing_key=row.routing_key,
+                        body=row.body,
+                        message_id=row.event_id,
+                        event_type=row.event_type,
+                        correlation_id=row.correlation_id,
+                    )
+                    for row in rows
+                ),
+                return_exceptions=True,
+            )
+            confirmed = [
+                row.id for row, outcome in zip(rows, outcomes, strict=True) if outcome is None
+            ]
+            if confirmed:
+                await session.execute(
+                    update(outbox).where(outbox.c.id.in_(confirmed)).values(published_at=func.now())
+                )
+            for row, outcome in zip(rows, outcomes, strict=True):
+                if outcome is None:
+                    EVENTS_PUBLISHED.labels(row.event_type).inc()
+                    continue
+                if not isinstance(outcome, PublishFailed):
+                    raise outcome
+                PUBLISH_FAILURES.labels(row.event_type).inc()
+                delay = min(MAX_RETRY_DELAY_SECONDS, 0.5 * 2 ** min(row.attempts, 10))
+                await session.execute(
+                    update(outbox)
+                    .where(outbox.c.id == row.id)
+                    .values(
+                        attempts=outbox.c.attempts + 1,
+                        last_error=str(outcome)[:1000],
+                        available_at=func.now() + timedelta(seconds=delay),
+                    )
+                )
+            failed = len(rows) - len(confirmed)
+            if failed:
+                log.warning("broker did not confirm outbox rows", failed=failed, claimed=len(rows))
+            return len(rows)
+
+    async def housekeeping(self) -> None:
+        """Update the backlog gauges and delete rows published long ago."""
+        async with self._session_factory.begin() as session:
+            backlog, oldest_age = (
+                await session.execute(
+                    select(
+                        func.count(),
+                        func.coalesce(
+                            func.extract("epoch", func.now() - func.min(outbox.c.created_at)), 0
+                        ),
+                    ).where(outbox.c.published_at.is_(None))
+                )
+            ).one()
+            OUTBOX_BACKLOG.set(backlog)
+            OUTBOX_OLDEST_AGE.set(float(oldest_age))
+            expired = (
+                select(outbox.c.id)
+                .where(outbox.c.published_at < func.now() - self._retention)
+                .limit(5000)
+                .scalar_subquery()
+            )
+            await session.execute(delete(outbox).where(outbox.c.id.in_(expired)))

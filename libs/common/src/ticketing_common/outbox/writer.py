@@ -1,0 +1,23 @@
+"""Writing events into the outbox, in the same transaction as the change they report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ticketing_common.db.messaging_tables import outbox
+from ticketing_common.events.envelope import CloudEvent
+
+
+async def add_to_outbox(session: AsyncSession, event: CloudEvent[Any]) -> None:
+    """Queue ``event`` for publication once the surrounding transaction commits."""
+    await session.execute(
+        outbox.insert().values(
+            event_id=event.id,
+            event_type=event.type,
+            routing_key=event.data.routing_key,
+            correlation_id=event.correlationid,
+            body=event.to_json_bytes(),
+        )
+    )

@@ -1,0 +1,75 @@
+"""Settings every service shares, read from the environment.
+
+Settings are built by a function in each service (``load_settings``), never at import
+time, so tests can build a service with other settings.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Known to everybody who reads the repository: good for a laptop, refused in production.
+DEVELOPMENT_JWT_SECRET = "ticketing-development-secret-not-for-production"  # noqa: S105
+
+Environment = Literal["development", "test", "production"]
+
+
+class ServiceSettings(BaseSettings):
+    """What every service reads from its environment (see CONTRACT.md)."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    service_name: str = "service"
+    environment: Environment = "development"
+
+    amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/"
+    database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+
+    auth_jwt_secret: SecretStr | None = SecretStr(DEVELOPMENT_JWT_SECRET)
+    auth_jwks_url: str | None = None
+    auth_jwt_issuer: str = "ticketing-dev"
+    auth_jwt_audience: str = "ticketing"
+    auth_leeway_seconds: int = Field(default=30, ge=0, le=300)
+
+    log_format: Literal["console", "json"] | None = None
+    log_level: str = "INFO"
+
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+
+    db_pool_size: int = Field(default=10, ge=1)
+    db_max_overflow: int = Field(default=10, ge=0)
+
+    amqp_prefetch: int = Field(default=64, ge=1)
+    # Attempts of a failing handler before the message goes to the dead-letter queue.
+    handler_max_attempts: int = Field(default=5, ge=1)
+    outbox_batch_size: int = Field(default=200, ge=1)
+    outbox_poll_seconds: float = Field(default=1.0, gt=0)
+    # Published outbox rows are kept this long for inspection, then deleted.
+    outbox_retention_hours: float = Field(default=24.0, ge=0)
+
+    # Start the consumer and the relay inside the API process (``serve``).
+    run_workers: bool = True
+
+    @property
+    def resolved_log_format(self) -> Literal["console", "json"]:
+        if self.log_format is not None:
+            return self.log_format
+        return "json" if self.environment == "production" else "console"
+
+    @model_validator(mode="after")
+    def _refuse_development_secret_in_production(self) -> ServiceSettings:
+        if self.environment != "production":
+            return self
+        secret = self.auth_jwt_secret.get_secret_value() if self.auth_jwt_secret else None
+        if secret == DEVELOPMENT_JWT_SECRET:
+            raise ValueError(
+                "AUTH_JWT_SECRET is the development secret; set a real secret or "
+                "AUTH_JWKS_URL when ENVIRONMENT=production"
+            )
+        if secret is None and not self.auth_jwks_url:
+            raise ValueError("set AUTH_JWKS_URL (or AUTH_JWT_SECRET) when ENVIRONMENT=production")
+        return self

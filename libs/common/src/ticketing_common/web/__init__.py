@@ -1,0 +1,1 @@
+"""What every service's HTTP API shares: app factory, problems, access rules, health."""

@@ -1,0 +1,1 @@
+"""Development and test tooling for the ticketing services."""
