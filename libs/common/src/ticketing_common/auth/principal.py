@@ -57,16 +57,15 @@ class Principal:
         return self.is_operations or (self.org_id is not None and org_id == self.org_id)
 
     def may_act_on_contract(self, org_id: str, contract_id: str) -> bool:
-        """Whether this caller may declare on, or follow incidents of, this contract."""
+        """Whether this caller may declare on, or follow incidents of, this contract:
+        a visitor within their perimeter, a manager anywhere in their organization."""
         if self.is_operations:
             return True
         if not self.may_see_organization(org_id):
             return False
-        if self.perimeter is None:
+        if self.perimeter is None or Role.CUSTOMER_MANAGER in self.roles:
             return True
         return contract_id in self.perimeter
 
     def may_see_incident(self, org_id: str, contract_id: str) -> bool:
-        if self.sees_whole_organization:
-            return self.may_see_organization(org_id)
         return self.may_act_on_contract(org_id, contract_id)

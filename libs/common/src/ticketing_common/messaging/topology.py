@@ -35,6 +35,8 @@ class QueueSpec:
 
 
 QUEUES: Final[dict[str, QueueSpec]] = {
+    # Intake learns the ticket number of each declaration it accepted.
+    "intake": QueueSpec("intake.events", ("ticket.updated",)),
     "ticket-store": QueueSpec("ticket-store.events", ("incident.declared",)),
     "search": QueueSpec("search.events", ("incident.declared", "ticket.updated")),
     "notification": QueueSpec("notification.events", ("incident.declared", "ticket.updated")),

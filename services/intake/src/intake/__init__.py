@@ -1,0 +1,1 @@
+"""Intake: the customer catalog and incident declarations."""

@@ -1,0 +1,3 @@
+from intake.entrypoints.cli import main
+
+main()

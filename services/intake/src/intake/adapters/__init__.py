@@ -1,0 +1,1 @@
+"""Intake's adapters: its database tables and queries."""

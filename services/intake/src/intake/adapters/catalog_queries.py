@@ -1,0 +1,118 @@
+"""What a caller may pick from in the catalog, scoped to their organization and perimeter."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, false, func, or_, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from intake.adapters.tables import Contact, Contract, Element, Site
+from ticketing_common.auth.principal import Principal, Role
+
+
+def _like_prefix(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "%"
+
+
+def _normalized(column: Any) -> ColumnElement[str]:
+    return func.unaccent(func.lower(column))
+
+
+def word_prefix(column: Any, query: str) -> ColumnElement[bool]:
+    """The column, or one of its words, starts with ``query`` (accents and case ignored)."""
+    needle = func.unaccent(func.lower(_like_prefix(query.strip())))
+    return or_(
+        _normalized(column).like(needle, escape="\\"),
+        _normalized(column).like(func.concat("% ", needle), escape="\\"),
+    )
+
+
+def contract_scope(caller: Principal, org: str | None) -> ColumnElement[bool]:
+    if caller.is_operations:
+        return Contract.org_id == org if org else true()
+    if caller.org_id is None or (org is not None and org != caller.org_id):
+        return false()
+    condition: ColumnElement[bool] = Contract.org_id == caller.org_id
+    if caller.perimeter is not None and Role.CUSTOMER_MANAGER not in caller.roles:
+        condition = condition & Contract.id.in_(sorted(caller.perimeter))
+    return condition
+
+
+def org_scope(column: Any, caller: Principal, org: str | None) -> ColumnElement[bool]:
+    if caller.is_operations:
+        return column == org if org else true()
+    if caller.org_id is None or (org is not None and org != caller.org_id):
+        return false()
+    return column == caller.org_id  # type: ignore[no-any-return]
+
+
+async def _page(
+    session: AsyncSession, statement: Select[Any], id_column: Any, after: str | None, limit: int
+) -> Sequence[Any]:
+    if after is not None:
+        statement = statement.where(id_column > after)
+    rows = await session.execute(statement.order_by(id_column).limit(limit + 1))
+    found: Sequence[Any] = rows.scalars().all()
+    return found
+
+
+async def list_contracts(
+    session: AsyncSession, caller: Principal, *, org: str | None, after: str | None, limit: int
+) -> Sequence[Contract]:
+    statement = select(Contract).where(contract_scope(caller, org))
+    return await _page(session, statement, Contract.id, after, limit)
+
+
+async def list_elements(
+    session: AsyncSession,
+    caller: Principal,
+    *,
+    org: str | None,
+    contract: str | None,
+    query: str | None,
+    after: str | None,
+    limit: int,
+) -> Sequence[Element]:
+    statement = (
+        select(Element)
+        .join(Contract, Contract.id == Element.contract_id)
+        .where(contract_scope(caller, org))
+    )
+    if contract:
+        statement = statement.where(Element.contract_id == contract)
+    if query and query.strip():
+        statement = statement.where(
+            or_(
+                word_prefix(Contract.number, query),
+                word_prefix(Element.label, query),
+                word_prefix(Element.service_type, query),
+            )
+        )
+    return await _page(session, statement, Element.id, after, limit)
+
+
+async def list_sites(
+    session: AsyncSession, caller: Principal, *, org: str | None, after: str | None, limit: int
+) -> Sequence[Site]:
+    statement = select(Site).where(org_scope(Site.org_id, caller, org))
+    return await _page(session, statement, Site.id, after, limit)
+
+
+async def list_contacts(
+    session: AsyncSession,
+    caller: Principal,
+    *,
+    org: str | None,
+    query: str | None,
+    after: str | None,
+    limit: int,
+) -> Sequence[Contact]:
+    statement = select(Contact).where(org_scope(Contact.org_id, caller, org))
+    if query and query.strip():
+        statement = statement.where(
+            or_(word_prefix(Contact.name, query), word_prefix(Contact.email, query))
+        )
+    return await _page(session, statement, Contact.id, after, limit)

@@ -1,0 +1,47 @@
+"""Load the catalog objects a declaration names, for the pure rules to judge."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from intake.adapters.tables import Contact, Contract, Element, Site
+from intake.domain.declaration import (
+    CatalogView,
+    ContactFacts,
+    ContractFacts,
+    DeclarationRequest,
+    ElementFacts,
+    SiteFacts,
+)
+from ticketing_common.reference import Language
+
+
+async def load_catalog_view(session: AsyncSession, request: DeclarationRequest) -> CatalogView:
+    contract = await session.get(Contract, request.contract_id)
+    element = await session.get(Element, request.element_id)
+    site = await session.get(Site, request.site_id) if request.site_id else None
+    contact_ids = {item.contact_id for item in request.notify if item.contact_id}
+    if request.interlocutor_id:
+        contact_ids.add(request.interlocutor_id)
+    contacts: dict[str, ContactFacts] = {}
+    if contact_ids:
+        rows = await session.execute(select(Contact).where(Contact.id.in_(contact_ids)))
+        for contact in rows.scalars():
+            contacts[contact.id] = ContactFacts(
+                id=contact.id,
+                org_id=contact.org_id,
+                name=contact.name,
+                email=contact.email,
+                language=Language(contact.language),
+            )
+    return CatalogView(
+        contract=ContractFacts(contract.id, contract.org_id, contract.status) if contract else None,
+        element=ElementFacts(element.id, element.contract_id, tuple(element.regions))
+        if element
+        else None,
+        site=SiteFacts(site.id, site.org_id) if site else None,
+        contacts=contacts,
+        # Attachments are not stored yet: any id named is unknown.
+        attachment_ids=frozenset(),
+    )

@@ -1,0 +1,1 @@
+"""How intake is driven: HTTP API, command line."""

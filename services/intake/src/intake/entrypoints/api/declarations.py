@@ -1,0 +1,91 @@
+"""``/v1/declarations``: a customer declares an incident; it is registered asynchronously."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Header, Path, Response
+from pydantic import BaseModel
+
+from intake.adapters.tables import Declaration
+from intake.domain.declaration import DeclarationRequest, TimeRules
+from intake.handlers.declarations import declare
+from intake.settings import IntakeSettings
+from ticketing_common.auth.principal import CUSTOMER_ROLES, OPERATIONS_ROLES
+from ticketing_common.web.access import CurrentPrincipal, Scope, access
+from ticketing_common.web.dependencies import ReadSession, Runtime
+from ticketing_common.web.problems import not_found
+
+router = APIRouter(prefix="/v1/declarations", tags=["declarations"])
+
+IdempotencyKey = Annotated[
+    str,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        pattern=r"^[\x21-\x7e]+$",
+        description="Chosen by the client; the same key and body again give the same answer.",
+    ),
+]
+
+
+class DeclarationAccepted(BaseModel):
+    declaration_id: str
+    status: Literal["accepted"]
+
+
+class DeclarationView(BaseModel):
+    declaration_id: str
+    status: Literal["accepted", "registered"]
+    ticket_number: str | None
+    accepted_at: datetime
+    registered_at: datetime | None
+    declaration: dict[str, Any]
+
+
+@router.post(
+    "",
+    status_code=202,
+    **access(CUSTOMER_ROLES, Scope.PERIMETER),
+    responses={409: {"description": "The key was used with another body"}},
+)
+async def post_declaration(
+    body: DeclarationRequest,
+    idempotency_key: IdempotencyKey,
+    caller: CurrentPrincipal,
+    runtime: Runtime,
+    response: Response,
+) -> DeclarationAccepted:
+    settings = runtime.settings
+    assert isinstance(settings, IntakeSettings)
+    rules = TimeRules(
+        skew=timedelta(minutes=settings.occurred_at_skew_minutes),
+        max_age=timedelta(days=settings.occurred_at_max_age_days),
+    )
+    async with runtime.unit_of_work() as uow:
+        accepted = await declare(
+            uow, caller, idempotency_key, body, now=datetime.now(UTC), time_rules=rules
+        )
+    response.headers["Location"] = f"/v1/declarations/{accepted.declaration_id}"
+    return DeclarationAccepted.model_validate(accepted.body)
+
+
+@router.get("/{declaration_id}", **access(CUSTOMER_ROLES | OPERATIONS_ROLES, Scope.PERIMETER))
+async def get_declaration(
+    declaration_id: Annotated[str, Path(max_length=100)],
+    caller: CurrentPrincipal,
+    session: ReadSession,
+) -> DeclarationView:
+    found = await session.get(Declaration, declaration_id)
+    if found is None or not caller.may_see_incident(found.org_id, found.contract_id):
+        raise not_found("declaration")
+    return DeclarationView(
+        declaration_id=found.id,
+        status="registered" if found.ticket_number else "accepted",
+        ticket_number=found.ticket_number,
+        accepted_at=found.created_at,
+        registered_at=found.registered_at,
+        declaration=found.accepted,
+    )

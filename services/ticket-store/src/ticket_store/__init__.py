@@ -1,0 +1,1 @@
+"""Ticket store: tickets, their lifecycle, comments and history."""

@@ -1,0 +1,3 @@
+from ticket_store.entrypoints.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""The ticket store's tables and queries."""

@@ -1,0 +1,82 @@
+"""The ticket store's tables: tickets and their history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    Sequence,
+    String,
+    Text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+TICKET_NUMBER_SEQUENCE = Sequence("ticket_number_seq", start=1)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        Index("ix_tickets_org_status", "org_id", "status"),
+        Index("ix_tickets_status_priority", "status", "priority"),
+    )
+
+    ticket_number: Mapped[str] = mapped_column(String(20), primary_key=True)
+    # One declaration, one ticket: the unique key makes a second creation impossible.
+    declaration_id: Mapped[str] = mapped_column(String(100), unique=True)
+    org_id: Mapped[str] = mapped_column(String(100))
+    contract_id: Mapped[str] = mapped_column(String(100))
+    element_id: Mapped[str] = mapped_column(String(100))
+    region: Mapped[str | None] = mapped_column(String(100))
+    site_id: Mapped[str | None] = mapped_column(String(100))
+    nature: Mapped[str] = mapped_column(String(50))
+    impacted_users: Mapped[str] = mapped_column(String(50))
+    main_usage: Mapped[str] = mapped_column(String(50))
+    priority: Mapped[str] = mapped_column(String(2))
+    status: Mapped[str] = mapped_column(String(30))
+    customer_reference: Mapped[str | None] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # People and lists as the declaration gave them (Person, Recipient, OnsiteContact).
+    declared_by: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    interlocutor: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    notify: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+    onsite_contact: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    attachment_ids: Mapped[list[str]] = mapped_column(JSONB)
+    assignee: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class HistoryEntry(Base):
+    """One change of a ticket: who, when, what, from and to, public or not."""
+
+    __tablename__ = "ticket_history"
+    __table_args__ = (Index("ix_history_ticket", "ticket_number", "id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
+    ticket_number: Mapped[str] = mapped_column(ForeignKey("tickets.ticket_number"))
+    version: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    kind: Mapped[str] = mapped_column(String(30))
+    public: Mapped[bool] = mapped_column(Boolean)
+    actor_kind: Mapped[str] = mapped_column(String(20))
+    actor_sub: Mapped[str | None] = mapped_column(String(200))
+    actor_name: Mapped[str | None] = mapped_column(String(200))
+    from_status: Mapped[str | None] = mapped_column(String(30))
+    to_status: Mapped[str | None] = mapped_column(String(30))
+    comment: Mapped[str | None] = mapped_column(Text)

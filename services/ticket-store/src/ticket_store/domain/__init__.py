@@ -1,0 +1,1 @@
+"""The ticket store's rules, free of I/O."""

@@ -1,0 +1,1 @@
+"""How the ticket store is driven: HTTP API, command line."""

@@ -1,0 +1,1 @@
+"""The ticket store's HTTP API."""

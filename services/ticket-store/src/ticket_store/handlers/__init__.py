@@ -1,0 +1,1 @@
+"""What each command or event does in the ticket store."""
