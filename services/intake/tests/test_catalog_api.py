@@ -136,3 +136,10 @@ async def test_reference_lists_carry_both_languages(intake: Intake) -> None:
     assert natures["unavailable"] == {"fr": "Service indisponible", "en": "Service unavailable"}
     assert {item["code"] for item in body["impacted_users"]} >= {"one_site", "all_users"}
     assert {item["code"] for item in body["main_usages"]} >= {"production"}
+
+
+async def test_control_characters_in_a_search_are_refused_not_a_crash(intake: Intake) -> None:
+    for url in ("/v1/elements?q=a%00b", "/v1/contacts?q=%0A", "/v1/elements?contract=%00"):
+        response = await intake.client.get(url, headers=auth("customer"))
+        assert response.status_code == 422, url
+        assert response.json()["errors"][0]["in"] == "query"

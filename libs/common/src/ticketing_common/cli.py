@@ -15,6 +15,7 @@ from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
+from pydantic import ValidationError
 
 from ticketing_common.logging import configure_logging
 from ticketing_common.runtime import ServiceRuntime
@@ -44,7 +45,15 @@ def run_cli(
     for command_name, (help_text, add_arguments, _run) in extra.items():
         add_arguments(sub.add_parser(command_name, help=help_text))
     args = parser.parse_args(argv)
-    settings = load_settings()
+    try:
+        settings = load_settings()
+    except ValidationError as exc:
+        # One readable line per bad setting, not a traceback.
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in error['loc']).upper() or 'settings'}: {error['msg']}"
+            for error in exc.errors()
+        )
+        raise SystemExit(f"{name}: invalid settings: {problems}") from None
     configure_logging(name, settings.log_level, settings.resolved_log_format)
 
     if args.command == "serve":

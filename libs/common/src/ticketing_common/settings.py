@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Known to everybody who reads the repository: good for a laptop, refused in production.
@@ -53,6 +53,16 @@ class ServiceSettings(BaseSettings):
 
     # Start the consumer and the relay inside the API process (``serve``).
     run_workers: bool = True
+
+    @field_validator("auth_jwt_secret", "auth_jwks_url", mode="before")
+    @classmethod
+    def _empty_means_unset(cls, value: object) -> object:
+        # Compose and shells pass unset variables as empty strings.
+        if isinstance(value, str) and not value.strip():
+            return None
+        if isinstance(value, SecretStr) and not value.get_secret_value().strip():
+            return None
+        return value
 
     @property
     def resolved_log_format(self) -> Literal["console", "json"]:

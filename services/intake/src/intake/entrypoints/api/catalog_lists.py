@@ -14,14 +14,15 @@ from ticketing_common.auth.principal import CUSTOMER_ROLES, OPERATIONS_ROLES
 from ticketing_common.web.access import CurrentPrincipal, Scope, access
 from ticketing_common.web.dependencies import ReadSession
 from ticketing_common.web.paging import Cursor, Limit, Page, decode_cursor, encode_cursor
+from ticketing_common.web.query import IDENTIFIER, IdentifierFilter, SearchText
 
 router = APIRouter(prefix="/v1", tags=["declaration form"])
 
 PICKERS = CUSTOMER_ROLES | OPERATIONS_ROLES
 OrgFilter = Annotated[
-    str | None, Query(max_length=100, description="Operations only: one organization.")
+    str | None,
+    Query(max_length=100, pattern=IDENTIFIER, description="Operations only: one organization."),
 ]
-SearchText = Annotated[str | None, Query(max_length=100)]
 
 OutT = TypeVar("OutT", bound=BaseModel)
 
@@ -62,7 +63,7 @@ async def list_contracts(
 async def list_elements(
     caller: CurrentPrincipal,
     session: ReadSession,
-    contract: Annotated[str | None, Query(max_length=100)] = None,
+    contract: IdentifierFilter = None,
     q: SearchText = None,
     org: OrgFilter = None,
     limit: Limit = 50,

@@ -1,0 +1,1 @@
+"""Search: the incident read model, fed by incident.declared and ticket.updated."""

@@ -1,0 +1,3 @@
+from search.entrypoints.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Database tables, writes and queries of the read model."""

@@ -1,0 +1,1 @@
+"""Pure rules of the incident read model: no I/O."""

@@ -1,0 +1,1 @@
+"""How search is reached: the HTTP API and the command line."""

@@ -1,0 +1,1 @@
+"""Search's HTTP API."""

@@ -1,0 +1,49 @@
+"""``/v1/incidents``: the customers' incident list, newest change first, and its counts."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from search.adapters import incident_queries
+from search.domain.filters import IncidentFilters
+from search.domain.views import IncidentItem, IncidentSummary
+from search.entrypoints.api.incident_cursor import cursor_after, position_of
+from search.entrypoints.api.incident_filters import incident_filters
+from ticketing_common.auth.principal import CUSTOMER_ROLES, OPERATIONS_ROLES
+from ticketing_common.web.access import CurrentPrincipal, Scope, access
+from ticketing_common.web.dependencies import ReadSession
+from ticketing_common.web.paging import DEFAULT_LIMIT, Cursor, Limit, Page
+
+router = APIRouter(prefix="/v1/incidents", tags=["incidents"])
+
+READERS = CUSTOMER_ROLES | OPERATIONS_ROLES
+Filters = Annotated[IncidentFilters, Depends(incident_filters)]
+
+
+# Declared before any "/{id}" route a later version adds, so "summary" is never an id.
+@router.get("/summary", **access(READERS, Scope.PERIMETER))
+async def incident_summary(
+    caller: CurrentPrincipal, session: ReadSession, filters: Filters
+) -> IncidentSummary:
+    """Counts by status, priority, contract and site: the dashboard and the map."""
+    return await incident_queries.summarize(session, caller, filters)
+
+
+@router.get("", **access(READERS, Scope.PERIMETER))
+async def list_incidents(
+    caller: CurrentPrincipal,
+    session: ReadSession,
+    filters: Filters,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> Page[IncidentItem]:
+    rows = await incident_queries.list_incidents(
+        session, caller, filters, after=position_of(cursor), limit=limit
+    )
+    page = rows[:limit]
+    return Page[IncidentItem](
+        items=[IncidentItem.model_validate(row) for row in page],
+        next_cursor=cursor_after(page[-1]) if len(rows) > limit else None,
+    )

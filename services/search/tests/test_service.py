@@ -1,0 +1,28 @@
+"""The service's own surface: health, readiness, and an access rule on every route."""
+
+from __future__ import annotations
+
+from .conftest import Search
+
+
+async def test_the_service_is_alive_and_ready(search: Search) -> None:
+    assert (await search.client.get("/healthz")).status_code == 200
+    ready = await search.client.get("/readyz")
+    assert ready.status_code == 200, ready.text
+
+
+async def test_every_operation_declares_who_may_call_it(search: Search) -> None:
+    document = (await search.client.get("/openapi.json")).json()
+    operations = {
+        (method, path): operation
+        for path, methods in document["paths"].items()
+        for method, operation in methods.items()
+    }
+    assert ("get", "/v1/incidents") in operations
+    assert ("get", "/v1/incidents/summary") in operations
+    for key, operation in operations.items():
+        assert "x-access" in operation, key
+    access = operations[("get", "/v1/incidents")]["x-access"]
+    assert access["scope"] == "perimeter"
+    assert "customer:visitor" in access["roles"]
+    assert "ops:agent" in access["roles"]

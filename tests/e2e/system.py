@@ -1,0 +1,131 @@
+"""The four services as separate processes, for end-to-end tests."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+SERVICES = {
+    "intake": "intake",
+    "ticket-store": "tickets",
+    "notification": "notification",
+    "search": "search",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class ServiceProcess:
+    name: str
+    port: int
+    env: dict[str, str]
+    log_path: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def command(self, *args: str) -> list[str]:
+        return [str(Path(sys.executable).parent / self.name), *args]
+
+    def start(self) -> None:
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            self.command("serve"), env=self.env, stdout=log, stderr=subprocess.STDOUT
+        )
+
+    def run(self, *args: str) -> str:
+        done = subprocess.run(
+            self.command(*args), env=self.env, capture_output=True, text=True, timeout=120
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"{self.name} {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+        return done.stdout
+
+    def pause(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGCONT)
+
+    def stop(self, timeout: float = 40.0) -> int:
+        """SIGTERM, then wait: the exit code of a graceful shutdown is 0."""
+        assert self.process is not None
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)
+            self.process.terminate()
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+                return -9
+        return int(self.process.returncode)
+
+    def log_tail(self, lines: int = 40) -> str:
+        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+@dataclass
+class System:
+    services: dict[str, ServiceProcess] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> ServiceProcess:
+        return self.services[name]
+
+    def url(self, name: str) -> str:
+        return self.services[name].url
+
+    async def wait_ready(self, timeout: float = 120.0) -> None:
+        deadline = time.monotonic() + timeout
+        async with httpx.AsyncClient(timeout=2) as client:
+            for service in self.services.values():
+                while True:
+                    assert service.process is not None
+                    if service.process.poll() is not None:
+                        raise RuntimeError(f"{service.name} exited:\n{service.log_tail()}")
+                    try:
+                        if (await client.get(f"{service.url}/readyz")).status_code == 200:
+                            break
+                    except httpx.HTTPError:
+                        pass
+                    if time.monotonic() > deadline:
+                        raise RuntimeError(f"{service.name} not ready:\n{service.log_tail()}")
+                    await asyncio.sleep(0.2)
+
+
+def service_env(*, database_url: str, amqp_url: str, smtp_url: str, port: int) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DATABASE_", "AMQP_", "SMTP_", "HTTP_"))
+    }
+    env.update(
+        DATABASE_URL=database_url,
+        AMQP_URL=amqp_url,
+        SMTP_URL=smtp_url,
+        HTTP_PORT=str(port),
+        HTTP_HOST="127.0.0.1",
+        LOG_FORMAT="json",
+        ENVIRONMENT="test",
+        OUTBOX_POLL_SECONDS="0.5",
+    )
+    return env
