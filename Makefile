@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PACKAGES := libs/common libs/devkit services/intake services/ticket-store services/notification services/search
 PROJECTS := $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 # Type-checked one package at a time: each has a tests/ folder of its own.
-TYPED := libs/common libs/devkit/src $(filter services/%,$(PACKAGES))
+TYPED := libs/common libs/devkit/src $(filter services/%,$(PACKAGES)) tests
 
 .PHONY: help install run test lint format typecheck pytest token schemas constraints servers clean
 

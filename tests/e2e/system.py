@@ -66,7 +66,10 @@ class ServiceProcess:
         self.process.send_signal(signal.SIGCONT)
 
     def stop(self, timeout: float = 40.0) -> int:
-        """SIGTERM, then wait: the exit code of a graceful shutdown is 0."""
+        """SIGTERM, then wait; -9 if it had to be killed.
+
+        uvicorn re-raises the SIGTERM it handled once it has shut down, so a graceful
+        stop ends with -15 (0 for the processes that were already gone)."""
         assert self.process is not None
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGCONT)
@@ -78,6 +81,10 @@ class ServiceProcess:
                 self.process.wait()
                 return -9
         return int(self.process.returncode)
+
+    def stopped_gracefully(self) -> bool:
+        """The runtime logged its last step: consumer, workers and relay closed."""
+        return '"event": "stopped"' in self.log_path.read_text(errors="replace")
 
     def log_tail(self, lines: int = 40) -> str:
         text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""

@@ -51,9 +51,12 @@ class ServiceRuntime:
         name: str,
         settings: ServiceSettings,
         migrations: Path,
+        publishes: bool = True,
         startup_wait_seconds: float = 120.0,
     ) -> None:
         self.name = name
+        # A service that emits no event needs no outbox relay.
+        self._publishes = publishes
         self.settings = settings
         self._migrations = migrations
         self._startup_wait = startup_wait_seconds
@@ -114,16 +117,17 @@ class ServiceRuntime:
         if not workers:
             log.info("started without workers")
             return
-        self._publisher = ConfirmedPublisher(self.connection)
-        self._relay = OutboxRelay(
-            session_factory=self.session_factory,
-            publisher=self._publisher,
-            dsn=asyncpg_dsn(self.settings.database_url),
-            batch_size=self.settings.outbox_batch_size,
-            poll_seconds=self.settings.outbox_poll_seconds,
-            retention=timedelta(hours=self.settings.outbox_retention_hours),
-        )
-        self._relay.start()
+        if self._publishes:
+            self._publisher = ConfirmedPublisher(self.connection)
+            self._relay = OutboxRelay(
+                session_factory=self.session_factory,
+                publisher=self._publisher,
+                dsn=asyncpg_dsn(self.settings.database_url),
+                batch_size=self.settings.outbox_batch_size,
+                poll_seconds=self.settings.outbox_poll_seconds,
+                retention=timedelta(hours=self.settings.outbox_retention_hours),
+            )
+            self._relay.start()
         for worker in self._workers:
             worker.start()
             self._running_workers.append(worker)

@@ -20,7 +20,8 @@ Environment = Literal["development", "test", "production"]
 class ServiceSettings(BaseSettings):
     """What every service reads from its environment (see CONTRACT.md)."""
 
-    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+    # Inputs stay out of error messages: they may hold a secret or a password in a URL.
+    model_config = SettingsConfigDict(extra="ignore", frozen=True, hide_input_in_errors=True)
 
     service_name: str = "service"
     environment: Environment = "development"

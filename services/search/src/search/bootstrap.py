@@ -27,7 +27,9 @@ def event_router() -> EventRouter:
 
 
 def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
-    runtime = ServiceRuntime(name="search", settings=settings, migrations=MIGRATIONS)
+    runtime = ServiceRuntime(
+        name="search", settings=settings, migrations=MIGRATIONS, publishes=False
+    )
     runtime.consume(QUEUES["search"], event_router())
     return runtime
 

@@ -1,0 +1,1 @@
+"""Notification: renders the incident emails and delivers them, with a delivery log."""

@@ -1,0 +1,1 @@
+"""Notification's adapters: its tables and queries, and the SMTP server."""

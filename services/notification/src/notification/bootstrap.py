@@ -1,0 +1,74 @@
+"""Notification's composition root: the API, the consumer and the sender are built
+here, and only here."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from notification.adapters.smtp_transport import SmtpTransport
+from notification.entrypoints.api import deliveries
+from notification.entrypoints.sender import DeliverySender
+from notification.handlers.acknowledgement import acknowledge_declaration
+from notification.handlers.sending import Sending
+from notification.handlers.ticket_updated import record_ticket_number
+from notification.settings import NotificationSettings
+from ticketing_common.db.engine import asyncpg_dsn
+from ticketing_common.events import IncidentDeclaredV1, TicketUpdatedV1
+from ticketing_common.messaging.consumer import EventRouter
+from ticketing_common.messaging.topology import QUEUES
+from ticketing_common.runtime import ServiceRuntime
+from ticketing_common.settings import ServiceSettings
+from ticketing_common.web.app import create_service_app
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+# Added to a batch's longest duration to make the claim's lease.
+LEASE_MARGIN = timedelta(seconds=30)
+
+
+def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
+    if not isinstance(settings, NotificationSettings):
+        raise TypeError("notification needs NotificationSettings")
+    runtime = ServiceRuntime(
+        name="notification", settings=settings, migrations=MIGRATIONS, publishes=False
+    )
+    router = EventRouter()
+    router.on(IncidentDeclaredV1, acknowledge_declaration(portal_base_url=settings.portal_base_url))
+    # Registered although it sends nothing yet: an event type without a handler
+    # would be dead-lettered.
+    router.on(TicketUpdatedV1, record_ticket_number)
+    runtime.consume(QUEUES["notification"], router)
+    runtime.add_worker(build_sender(settings, runtime))
+    return runtime
+
+
+def build_sending(settings: NotificationSettings, runtime: ServiceRuntime) -> Sending:
+    transport = SmtpTransport(settings.smtp_endpoint, timeout_seconds=settings.smtp_timeout_seconds)
+    batch_size = settings.delivery_batch_size
+    return Sending(
+        session_factory=runtime.session_factory,
+        transport=transport,
+        sender=settings.sender,
+        policy=settings.retry_policy,
+        batch_size=batch_size,
+        lease=timedelta(seconds=batch_size * transport.deadline_seconds) + LEASE_MARGIN,
+    )
+
+
+def build_sender(settings: NotificationSettings, runtime: ServiceRuntime) -> DeliverySender:
+    return DeliverySender(
+        build_sending(settings, runtime),
+        dsn=asyncpg_dsn(settings.database_url),
+        poll_seconds=settings.delivery_poll_seconds,
+    )
+
+
+def build_app(runtime: ServiceRuntime) -> FastAPI:
+    return create_service_app(
+        runtime,
+        title="Notification",
+        description="Email rendering and delivery, and the delivery log.",
+        routers=[deliveries.router],
+    )

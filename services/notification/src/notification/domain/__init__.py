@@ -1,0 +1,1 @@
+"""Notification's rules, free of I/O."""

@@ -1,0 +1,1 @@
+"""What notification does with each event, and with each delivery that falls due."""

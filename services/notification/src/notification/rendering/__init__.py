@@ -1,0 +1,1 @@
+"""Emails as text: Jinja templates per language, rendered by pure functions."""

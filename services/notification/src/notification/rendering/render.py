@@ -1,0 +1,34 @@
+"""Render the three parts of an email of some kind, in some language."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from notification.domain.headers import clean_header
+from notification.rendering.environment import template_environment
+from ticketing_common.reference import Language
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+def render_email(kind: str, language: Language, context: Mapping[str, Any]) -> RenderedEmail:
+    environment = template_environment()
+    variables = {"language": language.value, **context}
+
+    def part(name: str) -> str:
+        template = environment.get_template(f"{language.value}/{kind}.{name}.j2")
+        return template.render(variables)
+
+    return RenderedEmail(
+        # The subject goes into a header: one line, whatever the values held.
+        subject=clean_header(part("subject")),
+        text=part("txt"),
+        html=part("html"),
+    )

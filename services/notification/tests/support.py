@@ -1,0 +1,57 @@
+"""Waiting for what happens in the background, and reading the delivery log."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlalchemy import select
+
+from notification.adapters.tables import Delivery
+from notification.handlers.acknowledgement import acknowledge_declaration
+from notification.handlers.ticket_updated import record_ticket_number
+from ticketing_common.db.engine import SessionFactory
+from ticketing_common.events import CloudEvent
+from ticketing_common.inbox import record_first_delivery
+from ticketing_common.messaging.consumer import Handler
+from ticketing_common.messaging.topology import QUEUES
+
+PORTAL = "https://portal.example.com"
+
+
+async def wait_until(
+    predicate: Callable[[], Awaitable[bool]], *, timeout: float = 10.0, what: str = "condition"
+) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not await predicate():
+        if loop.time() > deadline:
+            raise AssertionError(f"{what} not reached in {timeout}s")
+        await asyncio.sleep(0.02)
+
+
+async def consume(
+    session_factory: SessionFactory, handler: Handler, event: CloudEvent[Any]
+) -> bool:
+    """Apply ``event`` as the consumer does: inbox row and effect in one transaction."""
+    async with session_factory.begin() as session:
+        first = await record_first_delivery(
+            session, event_id=event.id, event_type=event.type, queue=QUEUES["notification"].name
+        )
+        if first:
+            await handler(session, event)
+        return first
+
+
+async def declare(session_factory: SessionFactory, event: CloudEvent[Any]) -> bool:
+    return await consume(session_factory, acknowledge_declaration(portal_base_url=PORTAL), event)
+
+
+async def register_ticket(session_factory: SessionFactory, event: CloudEvent[Any]) -> bool:
+    return await consume(session_factory, record_ticket_number, event)
+
+
+async def deliveries(session_factory: SessionFactory) -> list[Delivery]:
+    async with session_factory() as session:
+        return list((await session.execute(select(Delivery).order_by(Delivery.id))).scalars())
