@@ -209,10 +209,12 @@ def banner(supervisor: Supervisor) -> str:
     lines += [
         "",
         "Declare an incident, then watch it in the list (see README.md):",
+        '  sed "s/__NOW__/$(date -Iseconds)/" deploy/demo/declaration.json >/tmp/declaration.json',
         "  curl -s -X POST http://127.0.0.1:8001/v1/declarations \\",
-        '    -H "Authorization: Bearer $TOKEN_CUSTOMER" -H "Idempotency-Key: $(uuidgen)" \\',
-        '    -H "Content-Type: application/json" -d @deploy/demo/declaration.json',
-        '  curl -s http://127.0.0.1:8004/v1/incidents -H "Authorization: Bearer $TOKEN_CUSTOMER"',
+        '    -H "Authorization: Bearer $TOKEN_CUSTOMER" -H "Idempotency-Key: demo-$(date +%s)" \\',
+        '    -H "Content-Type: application/json" -d @/tmp/declaration.json',
+        '  curl -s "http://127.0.0.1:8004/v1/incidents?q=lyon" '
+        '-H "Authorization: Bearer $TOKEN_CUSTOMER"',
         "",
         "Ctrl-C stops everything.",
         "",
