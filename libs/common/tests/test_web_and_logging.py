@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from collections.abc import Iterator
@@ -89,22 +90,22 @@ async def test_readiness_names_what_does_not_answer() -> None:
 
 
 @pytest.fixture
-def json_logs() -> Iterator[None]:
-    configure_logging("svc", "INFO", "json")
-    yield
+def json_logs() -> Iterator[io.StringIO]:
+    stream = io.StringIO()
+    configure_logging("svc", "INFO", "json", stream=stream)
+    yield stream
     configure_logging("tests", "INFO", "console")
 
 
-@pytest.mark.usefixtures("json_logs")
 def test_logs_are_json_with_context_and_never_carry_secrets_or_texts(
-    capsys: pytest.CaptureFixture[str],
+    json_logs: io.StringIO,
 ) -> None:
     with structlog.contextvars.bound_contextvars(correlation_id="decl-1"):
         get_logger("t").info(
             "declared", description="Le VPN de Lyon est en panne", token="eyJ...", size=3
         )
     logging.getLogger("third.party").warning("plain %s", "message")
-    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    lines = [json.loads(line) for line in json_logs.getvalue().splitlines()]
     first, second = lines
     assert first["event"] == "declared"
     assert first["service"] == "svc"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import MutableMapping
-from typing import Any, Literal
+from typing import Any, Literal, TextIO
 
 import structlog
 
@@ -40,7 +40,10 @@ def redact_sensitive(
 
 
 def configure_logging(
-    service: str, level: str = "INFO", fmt: Literal["console", "json"] = "console"
+    service: str,
+    level: str = "INFO",
+    fmt: Literal["console", "json"] = "console",
+    stream: TextIO | None = None,
 ) -> None:
     """Configure structlog and route the standard library's loggers through it."""
     shared: list[structlog.types.Processor] = [
@@ -73,7 +76,7 @@ def configure_logging(
             renderer,
         ],
     )
-    handler = logging.StreamHandler(sys.stderr)
+    handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(formatter)
     root = logging.getLogger()
     root.handlers[:] = [handler]
