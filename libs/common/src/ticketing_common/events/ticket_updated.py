@@ -28,6 +28,20 @@ class ChangeKind(StrEnum):
     SLA_BREACHED = "sla_breached"
 
 
+class TicketSlaV1(BaseModel):
+    """The ticket's service-level clock, as the customer may read it."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    response_due_at: datetime | None = None
+    resolution_due_at: datetime | None = None
+    responded_at: datetime | None = None
+    # While the ticket waits for the customer the clock stands still.
+    paused: bool = False
+    response_breached: bool = False
+    resolution_breached: bool = False
+
+
 class TicketSnapshotV1(BaseModel):
     """The whole ticket, as consumers may rely on it."""
 
@@ -54,6 +68,10 @@ class TicketSnapshotV1(BaseModel):
     onsite_contact: OnsiteContact | None = None
     attachment_ids: list[str] = Field(default_factory=list)
     assignee: Person | None = None
+    priority_overridden: bool = False
+    sla: TicketSlaV1 | None = None
+    resolved_at: datetime | None = None
+    closed_at: datetime | None = None
     created_at: datetime
     updated_at: datetime
     version: int = Field(ge=1)
@@ -70,7 +88,15 @@ class TicketChangeV1(BaseModel):
     at: datetime
     from_status: TicketStatus | None = None
     to_status: TicketStatus | None = None
+    # The lifecycle action behind the change (acknowledge, start, request_info, resolve,
+    # confirm, reopen, cancel, customer_reply, auto_close, take, assign, ...).
+    action: str | None = Field(default=None, max_length=50)
+    # The comment's body; consumers show it to customers only when ``public``.
     comment: str | None = Field(default=None, max_length=10000)
+    # Why (a cancellation, a priority override).
+    reason: str | None = Field(default=None, max_length=2000)
+    from_priority: Priority | None = None
+    to_priority: Priority | None = None
 
 
 class TicketUpdatedV1(EventData):
