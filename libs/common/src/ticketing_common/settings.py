@@ -34,12 +34,15 @@ class ServiceSettings(BaseSettings):
     auth_jwt_issuer: str = "ticketing-dev"
     auth_jwt_audience: str = "ticketing"
     auth_leeway_seconds: int = Field(default=30, ge=0, le=300)
+    auth_jwks_refresh_cooldown_seconds: float = Field(default=30.0, ge=0)
 
     log_format: Literal["console", "json"] | None = None
     log_level: str = "INFO"
 
     http_host: str = "127.0.0.1"
     http_port: int = 8000
+    # Request bodies larger than this are refused (413) before any handler reads them.
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
 
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=10, ge=0)

@@ -34,6 +34,7 @@ class TokenVerifier:
         secret: str | None = None,
         jwks_url: str | None = None,
         leeway_seconds: int = 30,
+        jwks_refresh_cooldown_seconds: float = 30.0,
     ) -> None:
         if secret is None and jwks_url is None:
             raise ValueError("a token verifier needs a secret or a JWKS URL")
@@ -42,7 +43,15 @@ class TokenVerifier:
         self._secret = secret
         self._leeway = leeway_seconds
         self._jwks = (
-            jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=3600, timeout=5)
+            # Keys are cached an hour; an unknown kid fetches the set again, at most
+            # once per cooldown, so a flood of forged kids cannot hammer the provider.
+            jwt.PyJWKClient(
+                jwks_url,
+                cache_keys=True,
+                lifespan=3600,
+                timeout=5,
+                cooldown_duration=jwks_refresh_cooldown_seconds,
+            )
             if jwks_url
             else None
         )
