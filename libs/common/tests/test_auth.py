@@ -58,6 +58,9 @@ async def test_a_star_perimeter_means_every_contract_of_the_organization() -> No
         token(audience="another-audience"),
         token(ttl_seconds=-120),
         token(org=None),  # a customer without an organization
+        token(sub="u" * 201),
+        token(name="x\ny"),
+        token(perimeter=["CT-1"] * 1001),
         "not-a-jwt",
     ],
 )

@@ -8,7 +8,12 @@ import pytest
 from ticketing_common.events import EVENT_TYPES, IncidentDeclaredV1, TicketUpdatedV1
 from ticketing_common.events.compatibility import breaking_changes
 from ticketing_common.events.schema_export import all_event_schemas, render, schema_file
-from ticketing_common.messaging.consumer import EventRouter, RejectEvent, decode_event
+from ticketing_common.messaging.consumer import (
+    AnyEventData,
+    EventRouter,
+    RejectEvent,
+    decode_event,
+)
 
 from .factories import declared_event
 
@@ -82,6 +87,24 @@ def test_consumers_ignore_fields_they_do_not_know() -> None:
     router.on(IncidentDeclaredV1, _noop)
     decoded = decode_event(json.dumps(body).encode(), router)
     assert decoded.data.declaration_id == body["data"]["declaration_id"]
+
+
+def test_a_router_taking_any_type_reads_unknown_types_whole() -> None:
+    body = json.loads(declared_event().to_json_bytes())
+    body["type"] = "site.moved.v1"
+    body["data"] = {"site_id": "S-1", "nested": {"latitude": 45.0}}
+    router = EventRouter()
+    router.on(IncidentDeclaredV1, _noop)
+    router.on_any(_noop)
+    decoded = decode_event(json.dumps(body).encode(), router)
+    assert isinstance(decoded.data, AnyEventData)
+    assert decoded.type == "site.moved.v1"
+    assert decoded.data.model_dump() == body["data"]
+    # A type with a model of its own is still read with it.
+    known = decode_event(declared_event().to_json_bytes(), router)
+    assert isinstance(known.data, IncidentDeclaredV1)
+    with pytest.raises(ValueError, match="already registered"):
+        router.on_any(_noop)
 
 
 def test_every_event_type_has_a_checked_in_schema() -> None:

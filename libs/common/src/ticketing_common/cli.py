@@ -2,7 +2,8 @@
 
 ``serve`` runs the API with the consumer, relay and workers in one process (set
 ``RUN_WORKERS=false`` to serve the API alone); ``worker`` runs them without the API,
-for scaling them apart. Services add their own commands.
+for scaling them apart; ``dead-letters`` lists, shows, replays and purges the dead
+letters of the queues the service consumes. Services add their own commands.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import uvicorn
 from fastapi import FastAPI
 from pydantic import ValidationError
 
+from ticketing_common.dead_letters import cli as dead_letters_cli
 from ticketing_common.logging import configure_logging
 from ticketing_common.runtime import ServiceRuntime
 from ticketing_common.settings import ServiceSettings
@@ -41,6 +43,12 @@ def run_cli(
     serve.add_argument("--port", type=int)
     sub.add_parser("worker", help="the consumer, the relay and the workers, without the API")
     sub.add_parser("migrate", help="apply the database migrations and exit")
+    dead_letters_cli.add_arguments(
+        sub.add_parser(
+            "dead-letters",
+            help="list, show, replay or purge the dead letters of this service's queues",
+        )
+    )
     extra = commands or {}
     for command_name, (help_text, add_arguments, _run) in extra.items():
         add_arguments(sub.add_parser(command_name, help=help_text))
@@ -74,6 +82,10 @@ def run_cli(
         asyncio.run(_run_worker(build_runtime(settings)))
     elif args.command == "migrate":
         asyncio.run(_migrate(build_runtime(settings)))
+    elif args.command == "dead-letters":
+        status = asyncio.run(_dead_letters(args, build_runtime(settings)))
+        if status:
+            raise SystemExit(status)
     else:
         asyncio.run(extra[args.command][2](args, settings))
 
@@ -95,3 +107,12 @@ async def _run_worker(runtime: ServiceRuntime) -> None:
         await stop.wait()
     finally:
         await runtime.stop()
+
+
+async def _dead_letters(args: argparse.Namespace, runtime: ServiceRuntime) -> int:
+    try:
+        return await dead_letters_cli.run(
+            args, queues=runtime.consumed_queues, amqp_url=runtime.settings.amqp_url
+        )
+    finally:
+        await runtime.engine.dispose()

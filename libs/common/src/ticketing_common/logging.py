@@ -53,10 +53,17 @@ def configure_logging(
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         redact_sensitive,
     ]
+    # Tracebacks in the console are plain Python ones. structlog's default, when rich is
+    # installed, renders each frame's local variables with syntax highlighting: seconds
+    # of CPU per logged exception (so a burst of errors under load stalls the service
+    # that logs them, see bench/RESULTS.md), and locals may hold a token or a
+    # customer's text, which must never reach a log line.
     renderer: structlog.types.Processor = (
         structlog.processors.JSONRenderer()
         if fmt == "json"
-        else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+        else structlog.dev.ConsoleRenderer(
+            colors=sys.stderr.isatty(), exception_formatter=structlog.dev.plain_traceback
+        )
     )
     structlog.configure(
         processors=[

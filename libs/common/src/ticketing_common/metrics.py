@@ -55,3 +55,35 @@ OUTBOX_OLDEST_AGE = Gauge(
     "ticketing_outbox_oldest_age_seconds",
     "Age of the oldest outbox row not yet confirmed (0 when none).",
 )
+DEAD_LETTERED = Counter(
+    "ticketing_dead_lettered_total",
+    "Messages this process sent to a dead-letter queue, by reason "
+    "(rejected: can never be applied; handler_failed: kept failing).",
+    ["queue", "event_type", "reason"],
+)
+MESSAGES_IN_HAND = Gauge(
+    "ticketing_messages_in_hand",
+    "Messages delivered to this process and not yet acked or given back.",
+    ["queue"],
+)
+QUEUE_MESSAGES = Gauge(
+    "ticketing_queue_messages",
+    "Messages ready in a consuming queue, waiting for a consumer: the consumer lag "
+    "(read from the broker every QUEUE_METRICS_SECONDS).",
+    ["queue"],
+)
+QUEUE_CONSUMERS = Gauge(
+    "ticketing_queue_consumers",
+    "Consumers attached to a consuming queue, all processes together.",
+    ["queue"],
+)
+DEAD_LETTERS_WAITING = Gauge(
+    "ticketing_dead_letters",
+    "Messages waiting in a consuming queue's dead-letter queue.",
+    ["queue"],
+)
+QUEUE_STATS_UPDATED = Gauge(
+    "ticketing_queue_stats_updated_timestamp_seconds",
+    "When the queue figures above were last read from the broker (Unix time); "
+    "stale while the broker is away.",
+)

@@ -31,6 +31,7 @@ from ticketing_common.logging import get_logger
 from ticketing_common.messaging.connection import connect_broker
 from ticketing_common.messaging.consumer import EventConsumer, EventRouter
 from ticketing_common.messaging.publisher import ConfirmedPublisher
+from ticketing_common.messaging.queue_monitor import QueueMonitor
 from ticketing_common.messaging.topology import QueueSpec, declare_topology
 from ticketing_common.outbox.relay import OutboxRelay
 from ticketing_common.settings import ServiceSettings
@@ -73,6 +74,7 @@ class ServiceRuntime:
         self._relay: OutboxRelay | None = None
         self._publisher: ConfirmedPublisher | None = None
         self._running_workers: list[BackgroundWorker] = []
+        self._queue_monitor: QueueMonitor | None = None
 
     def consume(self, spec: QueueSpec, router: EventRouter) -> None:
         self._subscriptions.append((spec, router))
@@ -82,6 +84,16 @@ class ServiceRuntime:
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)
+
+    @property
+    def subscriptions(self) -> tuple[tuple[QueueSpec, EventRouter], ...]:
+        """Each queue this service consumes, with the router that applies its events."""
+        return tuple(self._subscriptions)
+
+    @property
+    def consumed_queues(self) -> tuple[QueueSpec, ...]:
+        """The queues this service consumes (and so the dead-letter queues it owns)."""
+        return tuple(spec for spec, _router in self._subscriptions)
 
     @property
     def relay(self) -> OutboxRelay | None:
@@ -114,6 +126,14 @@ class ServiceRuntime:
         channel = await self.connection.channel()
         await declare_topology(channel)
         await channel.close()
+        if self._subscriptions:
+            self._queue_monitor = QueueMonitor(
+                self.settings.amqp_url,
+                self.consumed_queues,
+                interval_seconds=self.settings.queue_metrics_seconds,
+                connection_name=f"{self.name}-queue-monitor",
+            )
+            self._queue_monitor.start()
         if not workers:
             log.info("started without workers")
             return
@@ -138,6 +158,8 @@ class ServiceRuntime:
                 router=router,
                 session_factory=self.session_factory,
                 prefetch=self.settings.amqp_prefetch,
+                # The pool's overflow stays for the API, the relay and the workers.
+                concurrency=self.settings.db_pool_size,
                 max_attempts=self.settings.handler_max_attempts,
             )
             await consumer.start()
@@ -148,6 +170,9 @@ class ServiceRuntime:
         for consumer in self._consumers:
             await consumer.stop(timeout)
         self._consumers.clear()
+        if self._queue_monitor is not None:
+            await self._queue_monitor.stop(timeout)
+            self._queue_monitor = None
         for worker in reversed(self._running_workers):
             await worker.stop(timeout)
         self._running_workers.clear()
@@ -172,6 +197,11 @@ class ServiceRuntime:
                     await connection.execute(text("SELECT 1"))
         except Exception as exc:
             reasons.append(f"database unreachable: {type(exc).__name__}")
-        if self.connection is None or self.connection.is_closed:
+        # A robust connection is not closed while it reconnects: it is not connected.
+        if (
+            self.connection is None
+            or self.connection.is_closed
+            or not self.connection.connected.is_set()
+        ):
             reasons.append("broker unreachable")
         return reasons

@@ -55,6 +55,9 @@ class ServiceSettings(BaseSettings):
     # Published outbox rows are kept this long for inspection, then deleted.
     outbox_retention_hours: float = Field(default=24.0, ge=0)
 
+    # How often the queue depths and dead-letter counts are read for /metrics.
+    queue_metrics_seconds: float = Field(default=15.0, gt=0)
+
     # Start the consumer and the relay inside the API process (``serve``).
     run_workers: bool = True
 

@@ -2,8 +2,8 @@
 
 Makes sure PostgreSQL and RabbitMQ answer, creates the four databases, applies the
 migrations, loads the demo catalog, starts a mail catcher (unless ``SMTP_URL`` is
-given) and the four services, then prints how to reach them and ready-to-paste
-tokens. Ctrl-C stops everything it started.
+given), the four services and the portal (port 8000, which calls them), then prints
+how to reach them and ready-to-paste tokens. Ctrl-C stops everything it started.
 
 Environment passed through: ``AMQP_URL``; ``DATABASE_URL`` (a server: each service
 gets its own database on it, or ``<SERVICE>_DATABASE_URL`` for one service);
@@ -57,6 +57,8 @@ SERVICES = (
     Service("notification", "notification", "notification", 8003),
     Service("search", "search", "search", 8004),
 )
+# The web pages: no database of its own, it calls the four services above.
+PORTAL = Service("portal", "portal", "", 8000)
 
 
 def _bin(script: str) -> str:
@@ -83,6 +85,17 @@ class Supervisor:
         self.catcher: MailCatcher | None = None
         self.pumps: list[asyncio.Task[None]] = []
 
+    def portal_env(self) -> dict[str, str]:
+        env = dict(self.environ)
+        env["HTTP_PORT"] = str(PORTAL.port)
+        env.setdefault("HTTP_HOST", "127.0.0.1")
+        for service in SERVICES:
+            env.setdefault(f"{service.env_prefix}_URL", service.url)
+        # Plain http on this machine: the session cookie cannot be Secure here.
+        env.setdefault("PORTAL_COOKIE_SECURE", "false")
+        env.setdefault("LOG_FORMAT", "console")
+        return env
+
     def service_env(self, service: Service) -> dict[str, str]:
         env = dict(self.environ)
         env.pop("DATABASE_URL", None)
@@ -102,6 +115,8 @@ class Supervisor:
         ensure_postgres(database_host, database_port)
         amqp_host, amqp_port = _host_port(self.environ.get("AMQP_URL", DEFAULT_AMQP_URL), 5672)
         ensure_rabbitmq(amqp_host, amqp_port)
+        if port_answers("127.0.0.1", PORTAL.port):
+            raise SystemExit(f"port {PORTAL.port} is taken: is the system already running?")
         for service in SERVICES:
             if port_answers("127.0.0.1", service.port):
                 raise SystemExit(f"port {service.port} is taken: is the system already running?")
@@ -135,11 +150,11 @@ class Supervisor:
         self.catcher = MailCatcher("127.0.0.1", 1025, self.mail_dir).start()
 
     async def start_services(self) -> None:
-        for index, service in enumerate(SERVICES):
+        for index, service in enumerate((*SERVICES, PORTAL)):
             process = await asyncio.create_subprocess_exec(
                 _bin(service.script),
                 "serve",
-                env=self.service_env(service),
+                env=self.portal_env() if service is PORTAL else self.service_env(service),
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.STDOUT,
                 start_new_session=True,
@@ -161,7 +176,7 @@ class Supervisor:
     async def wait_ready(self, timeout: float = 120.0) -> None:
         deadline = time.monotonic() + timeout
         async with httpx.AsyncClient(timeout=2) as client:
-            for service in SERVICES:
+            for service in (*SERVICES, PORTAL):
                 while True:
                     process = self.processes[service.name]
                     if process.returncode is not None:
@@ -194,6 +209,7 @@ class Supervisor:
 
 def banner(supervisor: Supervisor) -> str:
     lines = ["", "The incident-ticketing system is running.", ""]
+    lines.append(f"  {'portal':<13} {PORTAL.url}   (open it in a browser; sign in as a demo user)")
     for service in SERVICES:
         lines.append(f"  {service.name:<13} {service.url}   (API docs: {service.url}/docs)")
     if supervisor.catcher is not None:

@@ -90,25 +90,43 @@ class TokenVerifier:
         return principal_from_claims(claims)
 
 
+# Bounds on what a token may carry: columns and logs are sized for them, and a token
+# is an input like any other.
+MAX_ID_LENGTH: Final = 200
+MAX_NAME_LENGTH: Final = 200
+MAX_EMAIL_LENGTH: Final = 320
+MAX_ORG_LENGTH: Final = 100
+MAX_PERIMETER: Final = 1000
+
+
+def _bounded(claims: Mapping[str, Any], name: str, limit: int) -> str | None:
+    value = claims.get(name)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise InvalidToken(f"{name} must be a string")
+    if len(value) > limit or any(ord(char) < 32 or ord(char) == 127 for char in value):
+        raise InvalidToken(f"{name} is too long or holds control characters")
+    return value
+
+
 def principal_from_claims(claims: Mapping[str, Any]) -> Principal:
-    sub = claims.get("sub")
-    if not isinstance(sub, str) or not sub:
+    sub = _bounded(claims, "sub", MAX_ID_LENGTH)
+    if sub is None:
         raise InvalidToken("sub is missing")
     raw_roles = claims.get("roles", [])
     if not isinstance(raw_roles, list):
         raise InvalidToken("roles must be a list")
     known = {role.value for role in Role}
     roles = frozenset(Role(value) for value in raw_roles if value in known)
-    org = claims.get("org")
-    if org is not None and not isinstance(org, str):
-        raise InvalidToken("org must be a string")
+    org = _bounded(claims, "org", MAX_ORG_LENGTH)
     principal_perimeter = _perimeter(claims.get("perimeter"))
     language = claims.get("locale", "fr")
     principal = Principal(
         sub=sub,
-        name=str(claims.get("name") or sub),
-        email=str(claims["email"]) if claims.get("email") else None,
-        org_id=org or None,
+        name=_bounded(claims, "name", MAX_NAME_LENGTH) or sub,
+        email=_bounded(claims, "email", MAX_EMAIL_LENGTH),
+        org_id=org,
         roles=roles,
         perimeter=principal_perimeter,
         language=Language(language) if language in {"fr", "en"} else Language.FR,
@@ -121,7 +139,11 @@ def principal_from_claims(claims: Mapping[str, Any]) -> Principal:
 def _perimeter(value: object) -> frozenset[str] | None:
     if value is None:
         return frozenset()
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+    if (
+        not isinstance(value, list)
+        or len(value) > MAX_PERIMETER
+        or not all(isinstance(item, str) and 0 < len(item) <= MAX_ORG_LENGTH for item in value)
+    ):
         raise InvalidToken("perimeter must be a list of contract ids")
     if ALL_CONTRACTS in value:
         return None

@@ -6,13 +6,15 @@ import asyncio
 
 import asyncpg
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 
 def is_transient_database_error(exc: BaseException) -> bool:
-    """True when the database is unreachable or restarting: retrying later will help."""
+    """True when the database is unreachable or restarting, or every connection of the
+    pool is busy: retrying later will help."""
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return True
-    if isinstance(exc, (OperationalError, InterfaceError)):
+    if isinstance(exc, (OperationalError, InterfaceError, PoolTimeout)):
         return True
     if isinstance(exc, DBAPIError) and exc.orig is not None:
         return is_transient_database_error(exc.orig)

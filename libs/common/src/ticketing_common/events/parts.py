@@ -47,3 +47,6 @@ class Actor(_Part):
     kind: ActorKind
     sub: str | None = Field(default=None, max_length=200)
     name: str | None = Field(default=None, max_length=200)
+    # The user's address (their token's ``email``), so notification can spare the
+    # author a copy of their own change.
+    email: str | None = Field(default=None, max_length=320)

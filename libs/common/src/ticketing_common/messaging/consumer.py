@@ -3,11 +3,11 @@
 For each message: decode the envelope, find the handler of its type, and in one
 transaction record the event id in the inbox and apply the handler; ack only after the
 commit. A duplicate is acked without effect. A message that can never be applied
-(undecodable, unknown type, invalid data, refused by its handler) goes at once to the
-dead-letter queue with the reason; a handler that keeps failing is retried with
-backoff, then dead-lettered with its last error. While the database is away the
-message is held and retried without counting, so an outage never empties a queue into
-its dead letters.
+(undecodable, unknown type unless the router takes any type, invalid data, refused by
+its handler) goes at once to the dead-letter queue with the reason; a handler that
+keeps failing is retried with backoff, then dead-lettered with its last error. While
+the database is away the message is held and retried without counting, so an outage
+never empties a queue into its dead letters.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
+import aiormq.exceptions
 import structlog
 from aio_pika.abc import (
     AbstractChannel,
@@ -28,7 +29,7 @@ from aio_pika.abc import (
     AbstractQueue,
     ConsumerTag,
 )
-from pydantic import ValidationError
+from pydantic import ConfigDict, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ticketing_common.db.engine import SessionFactory
@@ -39,9 +40,11 @@ from ticketing_common.logging import get_logger
 from ticketing_common.messaging.publisher import ConfirmedPublisher, PublishFailed
 from ticketing_common.messaging.topology import DEAD_LETTER_EXCHANGE, QueueSpec
 from ticketing_common.metrics import (
+    DEAD_LETTERED,
     EVENTS_CONSUMED,
     HANDLER_DURATION,
     HANDLER_FAILURES,
+    MESSAGES_IN_HAND,
     REDELIVERIES,
 )
 
@@ -57,6 +60,14 @@ ROUTING_KEY_HEADER = "x-ticketing-original-routing-key"
 FAILED_AT_HEADER = "x-ticketing-dead-lettered-at"
 
 
+# What acking or rejecting a message raises once its channel or connection is gone.
+CHANNEL_GONE = (
+    aiormq.exceptions.ChannelInvalidStateError,
+    aiormq.exceptions.AMQPConnectionError,
+    aiormq.exceptions.ChannelClosed,
+)
+
+
 class RejectEvent(Exception):
     """Raised by a handler for an event it can never apply: dead-letter it now."""
 
@@ -67,19 +78,38 @@ class Route:
     handler: Handler
 
 
+class AnyEventData(EventData):
+    """The data of an event read as it came, every field kept (``model_extra``): what a
+    router's ``on_any`` handler receives for a type without a model of its own."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    event_type: ClassVar[str] = "*"
+    routing_key: ClassVar[str] = "#"
+
+
 class EventRouter:
     """Which handler applies which event type."""
 
     def __init__(self) -> None:
         self._routes: dict[str, Route] = {}
+        self._any: Route | None = None
 
     def on(self, model: type[EventData], handler: Handler) -> None:
         if model.event_type in self._routes:
             raise ValueError(f"a handler for {model.event_type} is already registered")
         self._routes[model.event_type] = Route(model, handler)
 
+    def on_any(self, handler: Handler) -> None:
+        """Apply ``handler`` to every type that has no handler of its own, its data read
+        as ``AnyEventData``, instead of dead-lettering it as unknown. For a consumer that
+        keeps every event (search's journal), bound to every routing key."""
+        if self._any is not None:
+            raise ValueError("a handler for any other type is already registered")
+        self._any = Route(AnyEventData, handler)
+
     def route_for(self, event_type: str) -> Route | None:
-        return self._routes.get(event_type)
+        return self._routes.get(event_type, self._any)
 
     @property
     def event_types(self) -> frozenset[str]:
@@ -118,6 +148,7 @@ class EventConsumer:
         router: EventRouter,
         session_factory: SessionFactory,
         prefetch: int = 64,
+        concurrency: int | None = None,
         max_attempts: int = 5,
         retry_base_seconds: float = 0.2,
         retry_max_seconds: float = 5.0,
@@ -127,6 +158,10 @@ class EventConsumer:
         self._router = router
         self._session_factory = session_factory
         self._prefetch = prefetch
+        # Messages applied at once: no more than the database pool can serve, or the
+        # handlers wait for connections (and time out) while the broker's prefetch
+        # keeps them coming. The others wait in hand, unacked.
+        self._slots = asyncio.Semaphore(concurrency or prefetch)
         self._max_attempts = max_attempts
         self._retry_base = retry_base_seconds
         self._retry_max = retry_max_seconds
@@ -169,14 +204,26 @@ class EventConsumer:
         task = asyncio.current_task()
         if task is not None:
             self._in_flight.add(task)
+        in_hand = MESSAGES_IN_HAND.labels(self._spec.name)
+        in_hand.inc()
         try:
             with structlog.contextvars.bound_contextvars(
                 event_id=message.message_id,
                 correlation_id=message.correlation_id,
                 event_type=message.type,
             ):
-                await self._process(message)
+                try:
+                    async with self._slots:
+                        await self._process(message)
+                except CHANNEL_GONE as exc:
+                    # The broker went away before the ack: it delivers the message
+                    # again, and the inbox drops it if it was applied.
+                    log.warning(
+                        "channel closed before the ack; the message comes again",
+                        error=type(exc).__name__,
+                    )
         finally:
+            in_hand.dec()
             if task is not None:
                 self._in_flight.discard(task)
 
@@ -282,6 +329,7 @@ class EventConsumer:
             return
         await message.ack()
         EVENTS_CONSUMED.labels(self._spec.name, event_type, "dead_lettered").inc()
+        DEAD_LETTERED.labels(self._spec.name, event_type, reason).inc()
         log.error("message dead-lettered", reason=reason, detail=_short(detail, 300))
 
 

@@ -38,7 +38,10 @@ QUEUES: Final[dict[str, QueueSpec]] = {
     # Intake learns the ticket number of each declaration it accepted.
     "intake": QueueSpec("intake.events", ("ticket.updated",)),
     "ticket-store": QueueSpec("ticket-store.events", ("incident.declared",)),
-    "search": QueueSpec("search.events", ("incident.declared", "ticket.updated")),
+    # Search keeps a journal of every event that crosses the broker, whatever its type,
+    # and projects the types it knows (its router takes any type: nothing unknown is
+    # dead-lettered there).
+    "search": QueueSpec("search.events", ("#",)),
     "notification": QueueSpec("notification.events", ("incident.declared", "ticket.updated")),
 }
 

@@ -3,6 +3,11 @@
 Rows are claimed with ``FOR UPDATE SKIP LOCKED`` so several replicas share the work
 without publishing a row twice at once. A crash between the broker's ack and the
 commit sends the row again later; consumers drop the duplicate by its event id.
+
+Rows the broker did not confirm wait an exponential backoff (30 s at most). When every
+row of a batch failed (the broker away) and then a batch goes through (the broker
+back), the rows still waiting are made due at once: an outage of the broker is not a
+fault of each row, and its end should not leave events waiting their backoff out.
 """
 
 from __future__ import annotations
@@ -48,6 +53,8 @@ class OutboxRelay:
         self._retention = retention
         self._housekeeping_seconds = housekeeping_seconds
         self._last_housekeeping = 0.0
+        # Every row of the last batch failed: the broker is probably away.
+        self._broker_away = False
         self._loop = NotifiedLoop(
             name="outbox-relay",
             dsn=dsn,
@@ -132,6 +139,14 @@ class OutboxRelay:
             failed = len(rows) - len(confirmed)
             if failed:
                 log.warning("broker did not confirm outbox rows", failed=failed, claimed=len(rows))
+            if confirmed and self._broker_away:
+                released = await session.execute(
+                    update(outbox)
+                    .where(outbox.c.published_at.is_(None), outbox.c.available_at > func.now())
+                    .values(available_at=func.now())
+                )
+                log.info("broker back: outbox rows due again", rows=released.rowcount)  # type: ignore[attr-defined]
+            self._broker_away = not confirmed
             return len(rows)
 
     async def housekeeping(self) -> None:

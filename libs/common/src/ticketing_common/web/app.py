@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 
 from ticketing_common.auth.tokens import TokenVerifier
+from ticketing_common.dead_letters import api as dead_letters_api
 from ticketing_common.runtime import ServiceRuntime
 from ticketing_common.settings import ServiceSettings
 from ticketing_common.web import health
@@ -65,6 +66,9 @@ def create_service_app(
     app.add_middleware(RequestContextMiddleware)
     install_problem_handlers(app)
     app.include_router(health.router)
+    if runtime.consumed_queues:
+        # Every service that consumes owns dead-letter queues, and their tooling.
+        app.include_router(dead_letters_api.router)
     for router in routers:
         app.include_router(router)
     return app

@@ -9,8 +9,11 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ticketing_common.db.errors import is_transient_database_error
 from ticketing_common.logging import get_logger
 
 log = get_logger(__name__)
@@ -165,8 +168,30 @@ async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(Problem(500, "an unexpected error occurred"), request)
 
 
+async def _on_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    """The database is away (restarting, failing over) or every connection of the pool
+    is busy: the same request will succeed in a moment, and a client should know it may
+    retry. (A refused connection reaches here as a plain ``ConnectionError``.)
+
+    Registered for these exception types rather than left to the catch-all, which
+    Starlette follows with the traceback in the server's log even once answered.
+    """
+    if not is_transient_database_error(exc):
+        return await _on_unexpected(request, exc)
+    log.warning("database unavailable", path=request.url.path, error=type(exc).__name__)
+    unavailable = Problem(
+        503,
+        "the database is unavailable; retry in a moment",
+        slug="database-unavailable",
+        headers={"Retry-After": "2"},
+    )
+    return problem_response(unavailable, request)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Problem, _on_problem)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
+    for unavailable in (DBAPIError, PoolTimeout, ConnectionError):
+        app.add_exception_handler(unavailable, _on_unavailable)
     app.add_exception_handler(Exception, _on_unexpected)

@@ -1,0 +1,71 @@
+"""A consumer never asks more of the database than its pool can give."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from aio_pika.abc import AbstractRobustConnection
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ticketing_common.db.engine import SessionFactory
+from ticketing_common.db.errors import is_transient_database_error
+from ticketing_common.events import CloudEvent, IncidentDeclaredV1
+from ticketing_common.messaging.consumer import EventConsumer, EventRouter
+from ticketing_common.messaging.topology import QueueSpec
+
+from .dead_letter_support import declare, delete, message_count, new_spec, publish_event, wait_for
+
+
+@pytest.fixture
+async def spec(broker: AbstractRobustConnection) -> AsyncIterator[QueueSpec]:
+    queue_spec = new_spec()
+    await declare(broker, queue_spec)
+    yield queue_spec
+    await delete(broker, queue_spec)
+
+
+def test_a_pool_with_every_connection_busy_is_a_moment_to_wait_not_a_failure() -> None:
+    # Counted as a failure, it would push good events into the dead letters under load.
+    assert is_transient_database_error(PoolTimeout("QueuePool limit of size 10 reached"))
+
+
+async def test_handlers_run_no_more_at_once_than_the_concurrency_given(
+    broker: AbstractRobustConnection, spec: QueueSpec, session_factory: SessionFactory
+) -> None:
+    running = 0
+    most = 0
+    done = 0
+
+    async def slow(_session: AsyncSession, _event: CloudEvent[Any]) -> None:
+        nonlocal running, most, done
+        running += 1
+        most = max(most, running)
+        await asyncio.sleep(0.1)
+        running -= 1
+        done += 1
+
+    router = EventRouter()
+    router.on(IncidentDeclaredV1, slow)
+    consumer = EventConsumer(
+        connection=broker,
+        spec=spec,
+        router=router,
+        session_factory=session_factory,
+        prefetch=20,
+        concurrency=3,
+    )
+    await consumer.start()
+    for number in range(12):
+        await publish_event(broker, f"event {number}")
+
+    async def all_done() -> bool:
+        return done == 12
+
+    await wait_for(all_done)
+    await consumer.stop()
+    assert most == 3
+    assert await message_count(broker, spec.dead_letter_queue) == 0
