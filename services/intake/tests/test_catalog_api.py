@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import uuid
+from urllib.parse import quote
 
 from ticketing_devkit.service_testing import ServiceUnderTest as Intake
 from ticketing_devkit.service_testing import auth_as as auth
@@ -143,3 +146,146 @@ async def test_control_characters_in_a_search_are_refused_not_a_crash(intake: In
         response = await intake.client.get(url, headers=auth("customer"))
         assert response.status_code == 422, url
         assert response.json()["errors"][0]["in"] == "query"
+
+
+async def test_searches_ignore_accents_and_case_even_typed_in_capitals(intake: Intake) -> None:
+    for query in ("BÉRENGER", "Bérenger", "BERENGER", "bér", "THOMAS.B"):
+        found = await intake.client.get(f"/v1/contacts?q={query}", headers=auth("customer"))
+        assert [c["id"] for c in found.json()["items"]] == ["C-ACME-THOMAS"], query
+    amelie = await intake.client.get("/v1/contacts?q=AMÉLIE", headers=auth("other-customer"))
+    assert [c["id"] for c in amelie.json()["items"]] == ["C-GLOBEX-AMELIE"]
+    recette = await intake.client.get("/v1/elements?q=RÉCETTE", headers=auth("customer"))
+    assert [e["id"] for e in recette.json()["items"]] == ["EL-ACME-FE-2"]
+
+
+async def test_a_contract_number_typed_partially_finds_its_elements(intake: Intake) -> None:
+    partial = await intake.client.get("/v1/elements?q=10", headers=auth("customer"))
+    assert [e["id"] for e in partial.json()["items"]] == [
+        "EL-ACME-FE-1",
+        "EL-ACME-FE-2",
+        "EL-ACME-VPN-1",
+    ]
+    assert (await intake.client.get("/v1/elements?q=100", headers=auth("customer"))).json()[
+        "items"
+    ] == partial.json()["items"]
+    nothing = await intake.client.get("/v1/elements?q=2001", headers=auth("customer"))
+    assert nothing.json()["items"] == []
+
+
+async def test_numbers_and_labels_split_on_punctuation(intake: Intake) -> None:
+    org = f"ORG-{uuid.uuid4().hex[:6]}"
+    catalog = auth("catalog")
+    await intake.client.put(f"/v1/catalog/organizations/{org}", json={"name": "P"}, headers=catalog)
+    contract = {"org_id": org, "number": f"FR-2024/{org[-6:]}", "label": "L", "status": "active"}
+    assert (
+        await intake.client.put(f"/v1/catalog/contracts/{org}-C", json=contract, headers=catalog)
+    ).status_code == 201
+    element = {
+        "contract_id": f"{org}-C",
+        "label": "Liaison Lyon–Paris (secours)",
+        "service_type": "Business VPN",
+        "regions": [],
+    }
+    await intake.client.put(f"/v1/catalog/elements/{org}-E", json=element, headers=catalog)
+    for query in (org[-6:], "fr-2024", "FR 2024", "2024/", "paris", "secours", "business v"):
+        found = await intake.client.get(f"/v1/elements?org={org}&q={query}", headers=auth("agent"))
+        assert [e["id"] for e in found.json()["items"]] == [f"{org}-E"], query
+    # Punctuation alone is no search at all.
+    everything = await intake.client.get(f"/v1/elements?org={org}&q=_-", headers=auth("agent"))
+    assert [e["id"] for e in everything.json()["items"]] == [f"{org}-E"]
+    for query in ("%", "ecours", "2024 fr", "\\"):
+        found = await intake.client.get(
+            f"/v1/elements?org={org}&q={quote(query)}", headers=auth("agent")
+        )
+        assert found.json()["items"] == [], query
+
+
+async def test_a_search_is_paged_like_any_list(intake: Intake) -> None:
+    seen: list[str] = []
+    url = "/v1/elements?q=flexible&limit=1"
+    page = (await intake.client.get(url, headers=auth("manager"))).json()
+    while True:
+        seen.extend(e["id"] for e in page["items"])
+        if page["next_cursor"] is None:
+            break
+        page = (
+            await intake.client.get(f"{url}&cursor={page['next_cursor']}", headers=auth("manager"))
+        ).json()
+    assert seen == ["EL-ACME-FE-1", "EL-ACME-FE-2"]
+
+
+async def test_contracts_open_to_declarations_can_be_asked_for(intake: Intake) -> None:
+    active = await intake.client.get("/v1/contracts?status=active", headers=auth("manager"))
+    assert {c["id"] for c in active.json()["items"]} == {
+        "CT-ACME-1001",
+        "CT-ACME-1002",
+        "CT-ACME-1003",
+    }
+    bad = await intake.client.get("/v1/contracts?status=open", headers=auth("manager"))
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["field"] == "status"
+
+
+async def test_catalog_texts_refuse_control_characters_and_unknown_fields(intake: Intake) -> None:
+    catalog = auth("catalog")
+    url = "/v1/catalog/organizations/ORG-CTRL"
+    for body, field in (
+        ({"name": "bad\u0000name"}, "name"),
+        ({"name": "line\u2028break"}, "name"),
+        ({"name": "x" * 201}, "name"),
+        ({"name": "ok", "colour": "red"}, "colour"),
+    ):
+        response = await intake.client.put(url, json=body, headers=catalog)
+        assert response.status_code == 422, body
+        assert [e["field"] for e in response.json()["errors"]] == [field]
+
+
+async def test_catalog_values_of_the_wrong_type_or_size_are_refused(intake: Intake) -> None:
+    catalog = auth("catalog")
+    site = {"org_id": "ORG-ACME", "name": "x", "address": "y", "latitude": 45.0, "longitude": 4}
+    for field, value in (("latitude", False), ("longitude", "4.8")):
+        response = await intake.client.put(
+            "/v1/catalog/sites/SITE-TYPED", json={**site, field: value}, headers=catalog
+        )
+        assert response.status_code == 422
+        assert [e["field"] for e in response.json()["errors"]] == [field]
+    element = {
+        "contract_id": "CT-ACME-1001",
+        "label": "x",
+        "service_type": "S" * 101,
+        "regions": [],
+    }
+    response = await intake.client.put(
+        "/v1/catalog/elements/EL-LONG", json=element, headers=catalog
+    )
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["service_type"]
+
+
+async def test_unknown_query_parameters_are_refused_by_name(intake: Intake) -> None:
+    response = await intake.client.get(
+        "/v1/elements?contrat=CT-ACME-1001&q=vpn", headers=auth("customer")
+    )
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert (error["field"], error["in"], error["code"]) == ("contrat", "query", "unknown_parameter")
+    # Authentication comes first: a stranger learns nothing more than 401.
+    assert (await intake.client.get("/v1/elements?contrat=x")).status_code == 401
+
+
+async def test_a_wrong_method_is_told_every_method_the_path_takes(intake: Intake) -> None:
+    response = await intake.client.delete(
+        "/v1/catalog/contracts/CT-ACME-1001", headers=auth("catalog")
+    )
+    assert response.status_code == 405
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["allow"] == "GET, PUT"
+
+
+async def test_a_forged_cursor_is_refused_not_a_crash(intake: Intake) -> None:
+    for value in ("\u0000", "\ud800", 42, "a b"):
+        raw = json.dumps([value]).encode()
+        cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        response = await intake.client.get(f"/v1/sites?cursor={cursor}", headers=auth("manager"))
+        assert response.status_code == 422, value
+        assert response.json()["errors"][0]["field"] == "cursor"

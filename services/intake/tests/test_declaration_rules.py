@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from intake.domain.attachments import AttachmentFacts
 from intake.domain.declaration import (
     CatalogView,
     ContactFacts,
@@ -45,7 +46,12 @@ def catalog(**overrides: Any) -> CatalogView:
             "C-2": ContactFacts("C-2", "ORG-A", "NOC", "NOC@acme.example", Language.EN),
             "C-X": ContactFacts("C-X", "ORG-B", "Other", "x@other.example", Language.EN),
         },
-        "attachment_ids": frozenset(),
+        "attachments": {
+            "ATT-1": AttachmentFacts("ATT-1", "ORG-A"),
+            "ATT-2": AttachmentFacts("ATT-2", "ORG-A"),
+            "ATT-B": AttachmentFacts("ATT-B", "ORG-B"),
+            "ATT-USED": AttachmentFacts("ATT-USED", "ORG-A", "DECL-0", "CT-1"),
+        },
     }
     values.update(overrides)
     return CatalogView(**values)
@@ -109,7 +115,14 @@ def test_a_complete_declaration_passes() -> None:
         (catalog(), {"interlocutor_id": "C-X"}, "interlocutor_id", "unknown"),
         (catalog(), {"interlocutor_id": "C-404"}, "interlocutor_id", "unknown"),
         (catalog(), {"notify": [{"contact_id": "C-X"}]}, "notify[0].contact_id", "unknown"),
-        (catalog(), {"attachment_ids": ["ATT-1"]}, "attachment_ids[0]", "unknown"),
+        (catalog(), {"attachment_ids": ["ATT-404"]}, "attachment_ids[0]", "unknown"),
+        (catalog(), {"attachment_ids": ["ATT-1", "ATT-B"]}, "attachment_ids[1]", "unknown"),
+        (
+            catalog(),
+            {"attachment_ids": ["ATT-USED"]},
+            "attachment_ids[0]",
+            "already_attached",
+        ),
     ],
 )
 def test_each_rule_names_its_field(
@@ -204,6 +217,31 @@ def test_more_than_twenty_distinct_recipients_are_refused_after_merging() -> Non
         ({"notify": [{"contact_id": "C-1", "language": "de"}]}, ("notify", 0, "language")),
         ({"attachment_ids": [f"A{i}" for i in range(11)]}, ("attachment_ids",)),
         ({"contract_id": "bad id with spaces"}, ("contract_id",)),
+        ({"element_id": "E" * 101}, ("element_id",)),
+        ({"region": "EU WEST"}, ("region",)),
+        ({"impacted_users": "everyone"}, ("impacted_users",)),
+        ({"main_usage": "fun"}, ("main_usage",)),
+        ({"occurred_at": "yesterday"}, ("occurred_at",)),
+        ({"occurred_at": 1764172560}, ("occurred_at",)),
+        ({"description": "x" * 10001}, ("description",)),
+        ({"description": "lone \ud800 surrogate"}, ("description",)),
+        ({"customer_reference": "line\u2028separator"}, ("customer_reference",)),
+        ({"customer_reference": "nul\x00"}, ("customer_reference",)),
+        ({"onsite_contact": {"name": "J\x1b[31m"}}, ("onsite_contact", "name")),
+        ({"onsite_contact": {"name": "J", "phone": "call me"}}, ("onsite_contact", "phone")),
+        ({"onsite_contact": {"name": "J", "extra": 1}}, ("onsite_contact", "extra")),
+        ({"interlocutor_id": "C-1\n"}, ("interlocutor_id",)),
+        ({"site_id": ""}, ("site_id",)),
+        (
+            {"notify": [{"email": "a@acme.example", "language": "fr", "cc": True}]},
+            ("notify", 0, "cc"),
+        ),
+        (
+            {"notify": [{"email": "x" * 320 + "@acme.example", "language": "fr"}]},
+            ("notify", 0, "email"),
+        ),
+        ({"notify": [{"contact_id": "C-1"}] * 101}, ("notify",)),
+        ({"attachment_ids": ["../etc/passwd"]}, ("attachment_ids", 0)),
     ],
 )
 def test_malformed_bodies_are_refused_at_their_field(
@@ -222,3 +260,50 @@ def test_the_fingerprint_ignores_formatting_but_not_meaning() -> None:
         ).fingerprint()
     )
     assert request().fingerprint() != request(description="Something else").fingerprint()
+
+
+def test_files_of_the_organization_are_attached_once_each() -> None:
+    body = request(attachment_ids=["ATT-1", "ATT-2", "ATT-1"])
+    assert check_declaration(body, VISITOR, catalog(), now=NOW, time_rules=RULES) == []
+    assert body.distinct_attachment_ids() == ["ATT-1", "ATT-2"]
+
+
+def test_ten_files_at_most() -> None:
+    request(attachment_ids=[f"A{i}" for i in range(10)])
+    with pytest.raises(ValidationError) as caught:
+        request(attachment_ids=[f"A{i}" for i in range(11)])
+    assert caught.value.errors()[0]["type"] == "too_long"
+
+
+def test_too_many_recipients_is_told_with_the_other_errors() -> None:
+    many = [{"email": f"p{i}@acme.example", "language": "fr"} for i in range(21)]
+    errors = check_declaration(
+        request(notify=many, region="mars-1"), VISITOR, catalog(), now=NOW, time_rules=RULES
+    )
+    assert [(e["field"], e["code"]) for e in errors] == [
+        ("region", "unknown"),
+        ("notify", "too_many"),
+    ]
+
+
+def test_a_contact_named_twice_is_one_recipient() -> None:
+    twenty = [{"email": f"p{i}@acme.example", "language": "fr"} for i in range(19)]
+    same_contact = [{"contact_id": "C-1"}, {"contact_id": "C-1", "language": "en"}]
+    body = request(
+        notify=twenty + same_contact + [{"email": "JEANNE@acme.example", "language": "fr"}]
+    )
+    assert check_declaration(body, VISITOR, catalog(), now=NOW, time_rules=RULES) == []
+    assert len(resolve_recipients(body, VISITOR, catalog()).notify) == 20
+
+
+def test_an_operations_caller_declaring_has_no_organization_of_its_own() -> None:
+    agent = Principal(
+        sub="u-ops",
+        name="Sam",
+        email="sam@provider.example",
+        org_id=None,
+        roles=frozenset({Role.OPS_AGENT}),
+        perimeter=None,
+    )
+    # The rules judge against the contract's organization (the route refuses agents).
+    assert check_declaration(request(), agent, catalog(), now=NOW, time_rules=RULES) == []

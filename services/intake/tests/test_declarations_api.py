@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 from sqlalchemy import func, select
 
-from intake.adapters.tables import Declaration
+from intake.adapters.tables import Declaration, IdempotencyKey
+from intake.domain.declaration import DeclarationRequest
 from intake.handlers.declarations import record_ticket_number
 from ticketing_common.db.messaging_tables import outbox
 from ticketing_common.events import TicketUpdatedV1, new_event
 from ticketing_common.events.parts import Actor, ActorKind, Person, Recipient
 from ticketing_common.events.ticket_updated import ChangeKind, TicketChangeV1, TicketSnapshotV1
+from ticketing_common.web.rate_limit import TokenBuckets
 from ticketing_devkit.service_testing import ServiceUnderTest as Intake
 from ticketing_devkit.service_testing import auth_as as auth
 
@@ -227,3 +231,65 @@ async def test_the_ticket_number_is_recorded_when_the_ticket_exists(intake: Inta
     ).json()
     assert view["status"] == "registered"
     assert view["ticket_number"] == "INC0000042"
+
+
+async def test_the_key_record_keeps_the_request_hash_and_the_answer(intake: Intake) -> None:
+    headers, body = key(), declaration()
+    accepted = await post(intake, body, headers)
+    async with intake.runtime.session_factory() as session:
+        record = await session.get(IdempotencyKey, ("u-acme-claire", headers["Idempotency-Key"]))
+    assert record is not None
+    assert record.request_hash == DeclarationRequest.model_validate(body).fingerprint()
+    assert record.status_code == 202
+    assert record.response == accepted.json()
+    assert record.declaration_id == accepted.json()["declaration_id"]
+
+
+async def test_the_same_body_formatted_otherwise_is_the_same_request(intake: Intake) -> None:
+    headers, body = key(), declaration()
+    first = await post(intake, body, headers)
+    reordered = json.dumps(dict(reversed(list(body.items()))), indent=4)
+    second = await intake.client.post(
+        "/v1/declarations",
+        content=reordered,
+        headers={**auth("customer"), **headers, "Content-Type": "application/json"},
+    )
+    assert second.status_code == 202
+    assert second.json() == first.json()
+
+
+async def test_a_refused_declaration_writes_nothing(intake: Intake) -> None:
+    headers = key()
+    reference = f"refused-{uuid.uuid4().hex[:8]}"
+    refused = await post(intake, declaration(customer_reference=reference, region="x"), headers)
+    assert refused.status_code == 422
+    assert await count_declarations(intake, reference) == (0, 0)
+    async with intake.runtime.session_factory() as session:
+        record = await session.get(IdempotencyKey, ("u-acme-claire", headers["Idempotency-Key"]))
+    assert record is None
+
+
+async def test_a_malformed_declaration_id_is_refused_not_a_crash(intake: Intake) -> None:
+    for path in ("/v1/declarations/%00", "/v1/declarations/a%0Ab", "/v1/declarations/" + "x" * 101):
+        response = await intake.client.get(path, headers=auth("customer"))
+        assert response.status_code == 422, path
+        assert response.json()["errors"][0]["field"] == "declaration_id"
+    unknown = await intake.client.get(f"/v1/declarations/{uuid.uuid4()}", headers=auth("customer"))
+    assert unknown.status_code == 404
+
+
+async def test_a_user_declaring_too_fast_is_told_when_to_retry(intake: Intake) -> None:
+    transport = intake.client._transport
+    assert isinstance(transport, httpx.ASGITransport)
+    limits = transport.app.state.rate_limits  # type: ignore[attr-defined]
+    generous = limits["declarations"]
+    limits["declarations"] = TokenBuckets(per_minute=2, burst=2)
+    try:
+        answers = [await post(intake, declaration(), key()) for _ in range(3)]
+        assert [a.status_code for a in answers] == [202, 202, 429]
+        assert int(answers[2].headers["retry-after"]) >= 1
+        assert answers[2].headers["content-type"] == "application/problem+json"
+        # Another user is not slowed down by the first.
+        assert (await post(intake, declaration(), key(), user="manager")).status_code == 202
+    finally:
+        limits["declarations"] = generous

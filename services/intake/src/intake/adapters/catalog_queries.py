@@ -11,22 +11,31 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from intake.adapters.tables import Contact, Contract, Element, Site
 from ticketing_common.auth.principal import Principal, Role
 
+# Punctuation that separates words in numbers and labels ("FR-2024/1001", "VPN Lyon – Paris"):
+# each becomes a space, so a search finds what follows it as a word of its own.
+_SEPARATORS = "-/._,;:()[]'\"–—+#"
+
 
 def _like_prefix(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return escaped + "%"
 
 
-def _normalized(column: Any) -> ColumnElement[str]:
-    return func.unaccent(func.lower(column))
+def _normalized(value: Any) -> ColumnElement[str]:
+    # unaccent before lower: under the "C" collation lower() leaves "É" as it is, and
+    # unaccent turns it into a plain "E" that lower() always knows.
+    words = func.translate(value, _SEPARATORS, " " * len(_SEPARATORS))
+    return func.lower(func.unaccent(words))
 
 
 def word_prefix(column: Any, query: str) -> ColumnElement[bool]:
-    """The column, or one of its words, starts with ``query`` (accents and case ignored)."""
-    needle = func.unaccent(func.lower(_like_prefix(query.strip())))
+    """The column, or one of its words, starts with ``query`` (accents, case and
+    punctuation ignored)."""
+    needle = " ".join(query.translate(str.maketrans(_SEPARATORS, " " * len(_SEPARATORS))).split())
+    pattern = func.lower(func.unaccent(_like_prefix(needle)))
     return or_(
-        _normalized(column).like(needle, escape="\\"),
-        _normalized(column).like(func.concat("% ", needle), escape="\\"),
+        _normalized(column).like(pattern, escape="\\"),
+        _normalized(column).like(func.concat("% ", pattern), escape="\\"),
     )
 
 
@@ -60,9 +69,17 @@ async def _page(
 
 
 async def list_contracts(
-    session: AsyncSession, caller: Principal, *, org: str | None, after: str | None, limit: int
+    session: AsyncSession,
+    caller: Principal,
+    *,
+    org: str | None,
+    status: str | None = None,
+    after: str | None,
+    limit: int,
 ) -> Sequence[Contract]:
     statement = select(Contract).where(contract_scope(caller, org))
+    if status is not None:
+        statement = statement.where(Contract.status == status)
     return await _page(session, statement, Contract.id, after, limit)
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from intake.adapters.tables import Contact, Contract, Element, Site
+from intake.adapters.tables import Attachment, Contact, Contract, Declaration, Element, Site
+from intake.domain.attachments import AttachmentFacts
 from intake.domain.declaration import (
     CatalogView,
     ContactFacts,
@@ -42,6 +43,21 @@ async def load_catalog_view(session: AsyncSession, request: DeclarationRequest) 
         else None,
         site=SiteFacts(site.id, site.org_id) if site else None,
         contacts=contacts,
-        # Attachments are not stored yet: any id named is unknown.
-        attachment_ids=frozenset(),
+        attachments=await load_attachment_facts(session, request.distinct_attachment_ids()),
     )
+
+
+async def load_attachment_facts(
+    session: AsyncSession, attachment_ids: list[str]
+) -> dict[str, AttachmentFacts]:
+    if not attachment_ids:
+        return {}
+    rows = await session.execute(
+        select(Attachment.id, Attachment.org_id, Attachment.declaration_id, Declaration.contract_id)
+        .outerjoin(Declaration, Declaration.id == Attachment.declaration_id)
+        .where(Attachment.id.in_(attachment_ids))
+    )
+    return {
+        row.id: AttachmentFacts(row.id, row.org_id, row.declaration_id, row.contract_id)
+        for row in rows
+    }

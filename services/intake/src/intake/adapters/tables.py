@@ -1,4 +1,4 @@
-"""Intake's tables: the catalog, declarations and idempotency keys."""
+"""Intake's tables: the catalog, declarations, attachments and idempotency keys."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     DateTime,
     Float,
     ForeignKey,
@@ -13,6 +14,7 @@ from sqlalchemy import (
     Integer,
     String,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -111,3 +113,31 @@ class IdempotencyKey(Base):
     response: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     declaration_id: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Attachment(Base):
+    """An uploaded file: its metadata here, its bytes in the attachment storage under
+    ``storage_key``. Unlinked (no declaration) until a declaration names it."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (
+        Index("ix_attachments_declaration", "declaration_id"),
+        # The cleanup pass looks for old uploads no declaration took.
+        Index(
+            "ix_attachments_unlinked",
+            "created_at",
+            postgresql_where=text("declaration_id IS NULL"),
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    org_id: Mapped[str] = mapped_column(String(100))
+    uploaded_by_sub: Mapped[str] = mapped_column(String(200))
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    declaration_id: Mapped[str | None] = mapped_column(ForeignKey("declarations.id"))
+    linked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

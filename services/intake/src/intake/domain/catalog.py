@@ -7,7 +7,7 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
-from intake.domain.text import AddressText, Identifier, PhoneText, ShortText
+from intake.domain.text import AddressText, Identifier, PhoneText, ServiceTypeText, ShortText
 from ticketing_common.reference import Language
 
 
@@ -38,7 +38,7 @@ class ContractBody(_Body):
 class ElementBody(_Body):
     contract_id: Identifier
     label: ShortText
-    service_type: ShortText
+    service_type: ServiceTypeText
     regions: list[Region] = Field(max_length=50)
 
     @model_validator(mode="after")
@@ -52,8 +52,9 @@ class SiteBody(_Body):
     org_id: Identifier
     name: ShortText
     address: AddressText
-    latitude: float = Field(ge=-90, le=90)
-    longitude: float = Field(ge=-180, le=180)
+    # Strict: a boolean or a text is not a coordinate (lax mode would read false as 0).
+    latitude: float = Field(ge=-90, le=90, strict=True)
+    longitude: float = Field(ge=-180, le=180, strict=True)
 
 
 class ContactBody(_Body):

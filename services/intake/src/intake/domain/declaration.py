@@ -9,10 +9,19 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Self
+from typing import Annotated, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    EmailStr,
+    Field,
+    model_validator,
+)
 
+from intake.domain.attachments import AttachmentFacts, may_attach
 from intake.domain.text import Identifier, LongText, PhoneText, ShortText
 from ticketing_common.auth.principal import Principal
 from ticketing_common.events.parts import OnsiteContact, Recipient
@@ -21,6 +30,19 @@ from ticketing_common.web.problems import FieldError
 
 MAX_NOTIFY = 20
 MAX_ATTACHMENTS = 10
+
+
+def _written_date_time(value: object) -> object:
+    # Lax validation would read a number as seconds since 1970: the contract wants a
+    # date and time written out, with the time zone the customer saw.
+    if isinstance(value, int | float):
+        raise ValueError(
+            "write the date and time with its time zone, e.g. 2026-11-26T16:56:00+01:00"
+        )
+    return value
+
+
+OccurredAt = Annotated[AwareDatetime, BeforeValidator(_written_date_time)]
 
 
 class _Strict(BaseModel):
@@ -55,7 +77,7 @@ class DeclarationRequest(_Strict):
     nature: Nature
     impacted_users: ImpactedUsers
     main_usage: MainUsage
-    occurred_at: AwareDatetime
+    occurred_at: OccurredAt
     customer_reference: ShortText | None = None
     description: LongText
     attachment_ids: list[Identifier] = Field(default_factory=list, max_length=MAX_ATTACHMENTS)
@@ -64,6 +86,10 @@ class DeclarationRequest(_Strict):
     interlocutor_id: Identifier | None = None
     # Duplicates are merged before the limit of MAX_NOTIFY distinct recipients applies.
     notify: list[NotifyRequest] = Field(default_factory=list, max_length=100)
+
+    def distinct_attachment_ids(self) -> list[str]:
+        """The files to attach, in order; one named twice is attached once."""
+        return list(dict.fromkeys(self.attachment_ids))
 
     def fingerprint(self) -> str:
         """A hash of the request's meaning, for idempotency: the same body, whatever
@@ -109,7 +135,7 @@ class CatalogView:
     element: ElementFacts | None
     site: SiteFacts | None
     contacts: Mapping[str, ContactFacts]
-    attachment_ids: frozenset[str]
+    attachments: Mapping[str, AttachmentFacts]
 
 
 @dataclass(frozen=True)
@@ -182,22 +208,55 @@ def check_declaration(
                 errors.append(
                     FieldError(f"notify[{index}].contact_id", "unknown contact", code="unknown")
                 )
-    for index, attachment_id in enumerate(request.attachment_ids):
-        if attachment_id not in catalog.attachment_ids:
-            errors.append(
-                FieldError(f"attachment_ids[{index}]", "unknown attachment", code="unknown")
+    errors.extend(_check_attachments(request.attachment_ids, org_id, catalog.attachments))
+    distinct = _distinct_notify_count(request, catalog)
+    if distinct > MAX_NOTIFY:
+        errors.append(
+            FieldError(
+                "notify",
+                f"at most {MAX_NOTIFY} distinct contacts may be notified ({distinct} given)",
+                code="too_many",
             )
-    if not errors:
-        distinct = len(resolve_recipients(request, caller, catalog).notify)
-        if distinct > MAX_NOTIFY:
+        )
+    return errors
+
+
+def _check_attachments(
+    attachment_ids: list[str], org_id: str | None, attachments: Mapping[str, AttachmentFacts]
+) -> list[FieldError]:
+    errors: list[FieldError] = []
+    seen: set[str] = set()
+    for index, attachment_id in enumerate(attachment_ids):
+        if attachment_id in seen:
+            continue
+        seen.add(attachment_id)
+        field = f"attachment_ids[{index}]"
+        attachment = attachments.get(attachment_id)
+        # Another organization's upload reads as unknown: its existence is not told.
+        if attachment is None or not may_attach(org_id, attachment):
+            errors.append(FieldError(field, "unknown attachment", code="unknown"))
+        elif attachment.declaration_id is not None:
             errors.append(
                 FieldError(
-                    "notify",
-                    f"at most {MAX_NOTIFY} distinct contacts may be notified ({distinct} given)",
-                    code="too_many",
+                    field,
+                    "this file is already attached to another declaration; upload it again",
+                    code="already_attached",
                 )
             )
     return errors
+
+
+def _distinct_notify_count(request: DeclarationRequest, catalog: CatalogView) -> int:
+    """How many distinct people the notify list names, merged as ``resolve_recipients``
+    merges them (an unknown contact counts once, by its id)."""
+    keys: set[str] = set()
+    for item in request.notify:
+        if item.contact_id is not None:
+            contact = catalog.contacts.get(item.contact_id)
+            keys.add(contact.email.lower() if contact else f"contact:{item.contact_id}")
+        elif item.email is not None:
+            keys.add(item.email.lower())
+    return len(keys)
 
 
 def _check_region(region: str | None, element: ElementFacts) -> list[FieldError]:

@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake.adapters.catalog_view import load_catalog_view
-from intake.adapters.tables import Declaration, IdempotencyKey
+from intake.adapters.tables import Declaration, IdempotencyKey, Site
 from intake.domain.declaration import (
     DeclarationRequest,
     TimeRules,
@@ -21,9 +21,11 @@ from intake.domain.declaration import (
     onsite_contact,
     resolve_recipients,
 )
+from intake.handlers.attachment_links import link_attachments
 from ticketing_common.auth.principal import Principal
 from ticketing_common.db.unit_of_work import UnitOfWork
 from ticketing_common.events import CloudEvent, IncidentDeclaredV1, TicketUpdatedV1, new_event
+from ticketing_common.events.incident_declared import DeclaredSiteV1
 from ticketing_common.events.parts import Person
 from ticketing_common.web.problems import Problem, invalid_fields
 
@@ -78,8 +80,9 @@ async def declare(
         occurred_at=request.occurred_at,
         customer_reference=request.customer_reference,
         description=request.description,
-        attachment_ids=list(request.attachment_ids),
+        attachment_ids=request.distinct_attachment_ids(),
         site_id=request.site_id,
+        site=await _declared_site(session, request.site_id),
         onsite_contact=onsite_contact(request),
         interlocutor=recipients.interlocutor,
         notify=list(recipients.notify),
@@ -94,6 +97,13 @@ async def declare(
             created_at=now,
         )
     )
+    await link_attachments(
+        session,
+        declaration_id=declaration_id,
+        org_id=data.org_id,
+        requested=list(request.attachment_ids),
+        now=now,
+    )
     await uow.emit(
         new_event(data, source=SOURCE, correlation_id=declaration_id, subject=declaration_id)
     )
@@ -105,6 +115,15 @@ async def declare(
     )
     await uow.commit()
     return Accepted(declaration_id, body)
+
+
+async def _declared_site(session: AsyncSession, site_id: str | None) -> DeclaredSiteV1 | None:
+    """The site's name and coordinates, carried by the event so search can draw its map
+    without asking intake. ``session.get`` finds the site the rules already loaded."""
+    site = await session.get(Site, site_id) if site_id else None
+    if site is None:
+        return None
+    return DeclaredSiteV1(name=site.name, latitude=site.latitude, longitude=site.longitude)
 
 
 async def _replay(

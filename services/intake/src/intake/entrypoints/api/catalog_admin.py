@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Depends, Path, Response
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,13 +23,18 @@ from intake.domain.catalog import (
     SiteBody,
     SiteOut,
 )
+from intake.entrypoints.api.strict_query import refuse_unknown_query_parameters
 from intake.handlers import catalog
 from ticketing_common.auth.principal import OPERATIONS_ROLES, Role
 from ticketing_common.web.access import Scope, access
 from ticketing_common.web.dependencies import ReadSession, Runtime
 from ticketing_common.web.problems import Problem, not_found
 
-router = APIRouter(prefix="/v1/catalog", tags=["catalog administration"])
+router = APIRouter(
+    prefix="/v1/catalog",
+    tags=["catalog administration"],
+    dependencies=[Depends(refuse_unknown_query_parameters)],
+)
 
 WRITE = access(frozenset({Role.OPS_CATALOG}), Scope.OPERATIONS)
 READ = access(OPERATIONS_ROLES, Scope.OPERATIONS)

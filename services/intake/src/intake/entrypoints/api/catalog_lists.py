@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
 from intake.adapters import catalog_queries
-from intake.domain.catalog import ContactOut, ContractOut, ElementOut, SiteOut
+from intake.domain.catalog import ContactOut, ContractOut, ContractStatus, ElementOut, SiteOut
+from intake.entrypoints.api.strict_query import refuse_unknown_query_parameters
 from ticketing_common.auth.principal import CUSTOMER_ROLES, OPERATIONS_ROLES
 from ticketing_common.web.access import CurrentPrincipal, Scope, access
 from ticketing_common.web.dependencies import ReadSession
 from ticketing_common.web.paging import Cursor, Limit, Page, decode_cursor, encode_cursor
+from ticketing_common.web.problems import invalid
 from ticketing_common.web.query import IDENTIFIER, IdentifierFilter, SearchText
 
-router = APIRouter(prefix="/v1", tags=["declaration form"])
+router = APIRouter(
+    prefix="/v1",
+    tags=["declaration form"],
+    dependencies=[Depends(refuse_unknown_query_parameters)],
+)
 
 PICKERS = CUSTOMER_ROLES | OPERATIONS_ROLES
 OrgFilter = Annotated[
@@ -35,7 +42,14 @@ def _page(rows: Sequence[Any], limit: int, to_out: Callable[[Any], OutT]) -> Pag
 
 def _after(cursor: str | None) -> str | None:
     values = decode_cursor(cursor, 1)
-    return str(values[0]) if values else None
+    if not values:
+        return None
+    # A cursor is ours, but a client can forge one: what it holds goes into a query,
+    # where a NUL or a lone surrogate would fail in the database rather than here.
+    after = values[0]
+    if not isinstance(after, str) or not re.fullmatch(IDENTIFIER, after):
+        raise invalid("cursor", "not a cursor of this list", location="query")
+    return after
 
 
 def _out(model: type[OutT]) -> Callable[[Any], OutT]:
@@ -50,11 +64,16 @@ async def list_contracts(
     caller: CurrentPrincipal,
     session: ReadSession,
     org: OrgFilter = None,
+    status: Annotated[
+        ContractStatus | None,
+        Query(description="Only contracts in this status (`active`: those open to declarations)."),
+    ] = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[ContractOut]:
+    """The contracts the caller may declare on (a visitor: those of their perimeter)."""
     rows = await catalog_queries.list_contracts(
-        session, caller, org=org, after=_after(cursor), limit=limit
+        session, caller, org=org, status=status, after=_after(cursor), limit=limit
     )
     return _page(rows, limit, _out(ContractOut))
 

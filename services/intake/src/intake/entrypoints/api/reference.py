@@ -6,9 +6,10 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import TypeVar
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
+from intake.entrypoints.api.strict_query import refuse_unknown_query_parameters
 from ticketing_common.auth.principal import CUSTOMER_ROLES, OPERATIONS_ROLES
 from ticketing_common.reference import (
     IMPACTED_USERS_LABELS,
@@ -19,7 +20,11 @@ from ticketing_common.reference import (
 )
 from ticketing_common.web.access import Scope, access
 
-router = APIRouter(prefix="/v1", tags=["declaration form"])
+router = APIRouter(
+    prefix="/v1",
+    tags=["declaration form"],
+    dependencies=[Depends(refuse_unknown_query_parameters)],
+)
 
 
 class CodeLabel(BaseModel):
