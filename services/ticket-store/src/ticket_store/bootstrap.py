@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import FastAPI
 
-from ticket_store.entrypoints.api import tickets
-from ticket_store.handlers.registration import register_ticket
+from ticket_store.entrypoints.api import (
+    assignment,
+    comments,
+    priority,
+    queues,
+    tickets,
+    transitions,
+)
+from ticket_store.entrypoints.jobs_worker import TicketJobsWorker
+from ticket_store.handlers.desk import Clock, Desk, utc_now
+from ticket_store.handlers.registration import ticket_registration
+from ticket_store.runtime import TicketStoreRuntime
+from ticket_store.settings import TicketStoreSettings
 from ticketing_common.events import IncidentDeclaredV1
 from ticketing_common.messaging.consumer import EventRouter
 from ticketing_common.messaging.topology import QUEUES
@@ -15,21 +24,37 @@ from ticketing_common.runtime import ServiceRuntime
 from ticketing_common.settings import ServiceSettings
 from ticketing_common.web.app import create_service_app
 
-MIGRATIONS = Path(__file__).parent / "migrations"
+
+def build_desk(settings: TicketStoreSettings, clock: Clock = utc_now) -> Desk:
+    return Desk(policy=settings.sla_policy, auto_close_after=settings.auto_close_after, clock=clock)
 
 
-def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
-    runtime = ServiceRuntime(name="ticket-store", settings=settings, migrations=MIGRATIONS)
+def build_runtime(settings: ServiceSettings, *, clock: Clock = utc_now) -> TicketStoreRuntime:
+    if not isinstance(settings, TicketStoreSettings):
+        raise TypeError("the ticket store needs TicketStoreSettings")
+    runtime = TicketStoreRuntime(settings, build_desk(settings, clock))
     router = EventRouter()
-    router.on(IncidentDeclaredV1, register_ticket)
+    router.on(IncidentDeclaredV1, ticket_registration(runtime.desk))
     runtime.consume(QUEUES["ticket-store"], router)
+    runtime.add_worker(
+        TicketJobsWorker(runtime.jobs, interval_seconds=settings.jobs_interval_seconds)
+    )
     return runtime
 
 
 def build_app(runtime: ServiceRuntime) -> FastAPI:
+    if not isinstance(runtime, TicketStoreRuntime):
+        raise TypeError("the ticket store's API needs a TicketStoreRuntime")
     return create_service_app(
         runtime,
         title="Ticket store",
-        description="Tickets, their lifecycle, comments and history.",
-        routers=[tickets.router],
+        description="Tickets, their lifecycle, comments, assignment, SLA and history.",
+        routers=[
+            queues.router,
+            tickets.router,
+            transitions.router,
+            comments.router,
+            assignment.router,
+            priority.router,
+        ],
     )

@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from ticket_store.adapters.tables import Ticket
 from ticketing_common.events.parts import OnsiteContact, Person, Recipient
-from ticketing_common.events.ticket_updated import TicketSnapshotV1
+from ticketing_common.events.ticket_updated import TicketSlaV1, TicketSnapshotV1
 from ticketing_common.reference import ImpactedUsers, MainUsage, Nature, Priority, TicketStatus
+
+
+def sla_snapshot(ticket: Ticket) -> TicketSlaV1:
+    return TicketSlaV1(
+        response_due_at=ticket.response_due_at,
+        resolution_due_at=ticket.resolution_due_at,
+        responded_at=ticket.responded_at,
+        paused=ticket.sla_paused_since is not None,
+        response_breached=ticket.response_breached_at is not None,
+        resolution_breached=ticket.resolution_breached_at is not None,
+    )
 
 
 def snapshot(ticket: Ticket) -> TicketSnapshotV1:
@@ -33,6 +44,10 @@ def snapshot(ticket: Ticket) -> TicketSnapshotV1:
         else None,
         attachment_ids=list(ticket.attachment_ids),
         assignee=Person.model_validate(ticket.assignee) if ticket.assignee else None,
+        priority_overridden=ticket.priority_overridden,
+        sla=sla_snapshot(ticket),
+        resolved_at=ticket.resolved_at,
+        closed_at=ticket.closed_at,
         created_at=ticket.created_at,
         updated_at=ticket.updated_at,
         version=ticket.version,

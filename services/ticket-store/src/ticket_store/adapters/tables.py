@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -13,6 +13,7 @@ from sqlalchemy import (
     Identity,
     Index,
     Integer,
+    Interval,
     Sequence,
     String,
     Text,
@@ -32,6 +33,10 @@ class Ticket(Base):
     __table_args__ = (
         Index("ix_tickets_org_status", "org_id", "status"),
         Index("ix_tickets_status_priority", "status", "priority"),
+        # The SLA job's and the queues' "soonest due first".
+        Index("ix_tickets_status_resolution_due", "status", "resolution_due_at"),
+        # The auto-close job: resolved tickets left alone the longest.
+        Index("ix_tickets_status_updated", "status", "updated_at"),
     )
 
     ticket_number: Mapped[str] = mapped_column(String(20), primary_key=True)
@@ -57,6 +62,18 @@ class Ticket(Base):
     onsite_contact: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     attachment_ids: Mapped[list[str]] = mapped_column(JSONB)
     assignee: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    priority_overridden: Mapped[bool] = mapped_column(Boolean)
+    # The SLA clock (ticket_store.domain.sla); it starts at created_at.
+    response_due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    resolution_due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sla_paused_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sla_paused_total: Mapped[timedelta] = mapped_column(Interval)
+    response_breached_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolution_breached_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Every change adds one; writes are conditioned on the version the writer read.
     version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -80,3 +97,9 @@ class HistoryEntry(Base):
     from_status: Mapped[str | None] = mapped_column(String(30))
     to_status: Mapped[str | None] = mapped_column(String(30))
     comment: Mapped[str | None] = mapped_column(Text)
+    action: Mapped[str | None] = mapped_column(String(50))
+    reason: Mapped[str | None] = mapped_column(Text)
+    from_priority: Mapped[str | None] = mapped_column(String(2))
+    to_priority: Mapped[str | None] = mapped_column(String(2))
+    # On an assignment: the new assignee (a Person), or null when released.
+    assignee: Mapped[dict[str, Any] | None] = mapped_column(JSONB)

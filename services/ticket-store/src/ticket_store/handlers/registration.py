@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -10,18 +9,30 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ticket_store.adapters.snapshots import snapshot
 from ticket_store.adapters.tables import TICKET_NUMBER_SEQUENCE, HistoryEntry, Ticket
+from ticket_store.adapters.ticket_writes import SOURCE
+from ticket_store.adapters.work_rows import sla_columns
 from ticket_store.domain.priority import derive_priority
+from ticket_store.domain.sla import start_clock
 from ticket_store.domain.ticket_number import format_ticket_number
+from ticket_store.handlers.desk import Desk
 from ticketing_common.events import CloudEvent, IncidentDeclaredV1, TicketUpdatedV1, new_event
 from ticketing_common.events.parts import Actor, ActorKind
 from ticketing_common.events.ticket_updated import ChangeKind, TicketChangeV1
+from ticketing_common.messaging.consumer import Handler
 from ticketing_common.outbox import add_to_outbox
 from ticketing_common.reference import TicketStatus
 
-SOURCE = "/services/ticket-store"
+
+def ticket_registration(desk: Desk) -> Handler:
+    """The ``incident.declared`` handler, with the SLA targets and clock of ``desk``."""
+
+    async def on_incident_declared(session: AsyncSession, event: CloudEvent[Any]) -> None:
+        await register_ticket(session, event, desk)
+
+    return on_incident_declared
 
 
-async def register_ticket(session: AsyncSession, event: CloudEvent[Any]) -> None:
+async def register_ticket(session: AsyncSession, event: CloudEvent[Any], desk: Desk) -> None:
     """On ``incident.declared``: create the ticket, version 1, and announce it."""
     declared: IncidentDeclaredV1 = event.data
     already = await session.scalar(
@@ -31,7 +42,8 @@ async def register_ticket(session: AsyncSession, event: CloudEvent[Any]) -> None
         # Registered before under another event id (a replay): one declaration, one ticket.
         return
     number = format_ticket_number(int(await session.scalar(TICKET_NUMBER_SEQUENCE.next_value())))
-    now = datetime.now(UTC)
+    now = desk.clock()
+    priority = derive_priority(declared.impacted_users, declared.main_usage)
     ticket = Ticket(
         ticket_number=number,
         declaration_id=declared.declaration_id,
@@ -43,7 +55,8 @@ async def register_ticket(session: AsyncSession, event: CloudEvent[Any]) -> None
         nature=declared.nature.value,
         impacted_users=declared.impacted_users.value,
         main_usage=declared.main_usage.value,
-        priority=derive_priority(declared.impacted_users, declared.main_usage).value,
+        priority=priority.value,
+        priority_overridden=False,
         status=TicketStatus.NEW.value,
         customer_reference=declared.customer_reference,
         description=declared.description,
@@ -56,6 +69,9 @@ async def register_ticket(session: AsyncSession, event: CloudEvent[Any]) -> None
         else None,
         attachment_ids=list(declared.attachment_ids),
         assignee=None,
+        resolved_at=None,
+        closed_at=None,
+        **sla_columns(start_clock(now, desk.policy.target(priority))),
         version=1,
         created_at=now,
         updated_at=now,
@@ -85,5 +101,11 @@ async def register_ticket(session: AsyncSession, event: CloudEvent[Any]) -> None
     updated = TicketUpdatedV1(ticket=snapshot(ticket), version=1, change=change)
     await add_to_outbox(
         session,
-        new_event(updated, source=SOURCE, correlation_id=event.correlationid, subject=number),
+        new_event(
+            updated,
+            source=SOURCE,
+            correlation_id=event.correlationid,
+            subject=number,
+            time=now,
+        ),
     )

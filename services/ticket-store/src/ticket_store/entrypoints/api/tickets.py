@@ -1,43 +1,31 @@
-"""``/v1/tickets``: a ticket and its timeline, for whom may see them."""
+"""``/v1/tickets/{number}``: a ticket and its timeline, for whom may see them."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
-from pydantic import BaseModel
 from sqlalchemy import select
 
-from ticket_store.adapters.snapshots import snapshot
 from ticket_store.adapters.tables import HistoryEntry, Ticket
+from ticket_store.entrypoints.api.changes import Store
+from ticket_store.entrypoints.api.views import (
+    HistoryItem,
+    TicketView,
+    audience_of,
+    history_item,
+    ticket_view,
+)
 from ticketing_common.auth.principal import CUSTOMER_ROLES, OPERATIONS_ROLES, Principal
-from ticketing_common.events.ticket_updated import TicketSnapshotV1
 from ticketing_common.web.access import CurrentPrincipal, Scope, access
 from ticketing_common.web.dependencies import ReadSession
 from ticketing_common.web.paging import Cursor, Limit, Page, decode_cursor, encode_cursor
-from ticketing_common.web.problems import not_found
+from ticketing_common.web.problems import invalid, not_found
 
 router = APIRouter(prefix="/v1/tickets", tags=["tickets"])
 
 TicketNumber = Annotated[str, Path(pattern=r"^INC\d{7}$", description="Like INC0001234.")]
 READERS = access(CUSTOMER_ROLES | OPERATIONS_ROLES, Scope.PERIMETER)
-
-
-class TicketView(TicketSnapshotV1):
-    """The ticket as it now stands; ``version`` is what ``If-Match`` expects."""
-
-
-class HistoryItem(BaseModel):
-    version: int
-    at: datetime
-    kind: str
-    public: bool
-    actor_kind: str
-    actor_name: str | None
-    from_status: str | None
-    to_status: str | None
-    comment: str | None
 
 
 async def _visible_ticket(session: ReadSession, number: str, caller: Principal) -> Ticket:
@@ -49,11 +37,15 @@ async def _visible_ticket(session: ReadSession, number: str, caller: Principal) 
 
 @router.get("/{ticket_number}", **READERS)
 async def get_ticket(
-    ticket_number: TicketNumber, caller: CurrentPrincipal, session: ReadSession, response: Response
+    ticket_number: TicketNumber,
+    caller: CurrentPrincipal,
+    session: ReadSession,
+    store: Store,
+    response: Response,
 ) -> TicketView:
     ticket = await _visible_ticket(session, ticket_number, caller)
     response.headers["ETag"] = f'"{ticket.version}"'
-    return TicketView.model_validate(snapshot(ticket).model_dump())
+    return ticket_view(ticket, audience_of(caller, store.store_settings))
 
 
 @router.get("/{ticket_number}/history", **READERS)
@@ -61,6 +53,7 @@ async def get_history(
     ticket_number: TicketNumber,
     caller: CurrentPrincipal,
     session: ReadSession,
+    store: Store,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[HistoryItem]:
@@ -71,25 +64,15 @@ async def get_history(
         statement = statement.where(HistoryEntry.public.is_(True))
     after = decode_cursor(cursor, 1)
     if after is not None:
-        statement = statement.where(HistoryEntry.id > int(after[0]))
+        if type(after[0]) is not int:
+            raise invalid("cursor", "not a cursor of this list", location="query")
+        statement = statement.where(HistoryEntry.id > after[0])
     rows = (
         (await session.execute(statement.order_by(HistoryEntry.id).limit(limit + 1)))
         .scalars()
         .all()
     )
-    items = [
-        HistoryItem(
-            version=row.version,
-            at=row.at,
-            kind=row.kind,
-            public=row.public,
-            actor_kind=row.actor_kind,
-            actor_name=row.actor_name,
-            from_status=row.from_status,
-            to_status=row.to_status,
-            comment=row.comment,
-        )
-        for row in rows[:limit]
-    ]
+    audience = audience_of(caller, store.store_settings)
+    items = [history_item(row, audience) for row in rows[:limit]]
     next_cursor = encode_cursor([rows[limit - 1].id]) if len(rows) > limit else None
     return Page[HistoryItem](items=items, next_cursor=next_cursor)

@@ -3,56 +3,30 @@
 from __future__ import annotations
 
 import json
-import uuid
-from datetime import UTC, datetime
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
 
 from ticket_store.adapters.tables import HistoryEntry, Ticket
-from ticket_store.handlers.registration import register_ticket
+from ticket_store.runtime import TicketStoreRuntime
 from ticketing_common.db.messaging_tables import outbox
 from ticketing_common.events import CloudEvent, IncidentDeclaredV1, new_event
-from ticketing_common.events.parts import Person, Recipient
-from ticketing_common.reference import ImpactedUsers, Language, MainUsage, Nature
 from ticketing_devkit.service_testing import ServiceUnderTest as TicketStore
 from ticketing_devkit.service_testing import auth_as as auth
 
-
-def declared(**overrides: Any) -> CloudEvent[IncidentDeclaredV1]:
-    declaration_id = str(uuid.uuid4())
-    values: dict[str, Any] = {
-        "declaration_id": declaration_id,
-        "org_id": "ORG-ACME",
-        "declared_by": Person(sub="u-acme-claire", name="Claire", email="claire@acme.example"),
-        "declared_at": datetime.now(UTC),
-        "contract_id": "CT-ACME-1001",
-        "element_id": "EL-ACME-FE-1",
-        "region": "eu-west-0",
-        "nature": Nature.UNAVAILABLE,
-        "impacted_users": ImpactedUsers.ALL_USERS,
-        "main_usage": MainUsage.PRODUCTION,
-        "occurred_at": datetime.now(UTC),
-        "customer_reference": "VPN down",
-        "description": "Nobody reaches the VPN.",
-        "interlocutor": Recipient(email="claire@acme.example", language=Language.FR),
-        "notify": [Recipient(email="noc@acme.example", language=Language.EN)],
-    }
-    values.update(overrides)
-    data = IncidentDeclaredV1(**values)
-    return new_event(data, source="/tests", correlation_id=declaration_id)
+from .support import MovableClock, declared
+from .support import register as register_with
+from .support import ticket_of as ticket_row_of
 
 
 async def register(store: TicketStore, event: CloudEvent[IncidentDeclaredV1]) -> None:
-    async with store.runtime.session_factory.begin() as session:
-        await register_ticket(session, event)
+    assert isinstance(store.runtime, TicketStoreRuntime)
+    await register_with(store.runtime.session_factory, store.runtime.desk, event)
 
 
 async def ticket_of(store: TicketStore, declaration_id: str) -> Ticket:
-    async with store.runtime.session_factory() as session:
-        found = await session.scalar(select(Ticket).where(Ticket.declaration_id == declaration_id))
-        assert isinstance(found, Ticket)
-        return found
+    return await ticket_row_of(store.runtime.session_factory, declaration_id)
 
 
 async def events_of(store: TicketStore, correlation_id: str) -> list[dict[str, Any]]:
@@ -163,3 +137,21 @@ async def test_malformed_ticket_numbers_are_refused(store: TicketStore) -> None:
     response = await store.client.get("/v1/tickets/INC12", headers=auth("agent"))
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "ticket_number"
+
+
+async def test_a_new_ticket_starts_its_sla_clock_from_the_priority_targets(
+    store: TicketStore, clock: MovableClock
+) -> None:
+    registered_at = clock.set(clock())
+    event = declared()  # all users, production: P1
+    await register(store, event)
+    ticket = await ticket_of(store, event.data.declaration_id)
+    assert ticket.created_at == registered_at
+    assert ticket.response_due_at == registered_at + timedelta(minutes=30)
+    assert ticket.resolution_due_at == registered_at + timedelta(hours=4)
+    assert ticket.priority_overridden is False
+    [announced] = await events_of(store, event.correlationid)
+    sla = announced["data"]["ticket"]["sla"]
+    assert sla["paused"] is False
+    assert sla["responded_at"] is None
+    assert (sla["response_breached"], sla["resolution_breached"]) == (False, False)
