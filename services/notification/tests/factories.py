@@ -66,44 +66,118 @@ def declared(**overrides: Any) -> CloudEvent[IncidentDeclaredV1]:
     return new_event(data, source="/tests", correlation_id=data.declaration_id)
 
 
+SYSTEM = Actor(kind=ActorKind.SYSTEM)
+AGENT = Actor(kind=ActorKind.AGENT, sub="agent-1", name="Marc Agent")
+# The declaring user of ``declared_data``, acting in the portal.
+DECLARER = Actor(kind=ActorKind.CUSTOMER, sub="u-1", name="Jeanne Martin")
+
+
 def ticket_updated(
-    declaration: IncidentDeclaredV1, *, ticket_number: str = "INC0001234", version: int = 1
+    declaration: IncidentDeclaredV1,
+    *,
+    ticket_number: str = "INC0001234",
+    version: int = 1,
+    kind: ChangeKind = ChangeKind.CREATED,
+    public: bool = True,
+    actor: Actor = SYSTEM,
+    status: TicketStatus | None = None,
+    from_status: TicketStatus | None = None,
+    action: str | None = None,
+    comment: str | None = None,
+    reason: str | None = None,
+    at: datetime | None = None,
+    **ticket_overrides: Any,
 ) -> CloudEvent[TicketUpdatedV1]:
-    now = datetime.now(UTC)
-    snapshot = TicketSnapshotV1(
-        ticket_number=ticket_number,
-        declaration_id=declaration.declaration_id,
-        org_id=declaration.org_id,
-        contract_id=declaration.contract_id,
-        element_id=declaration.element_id,
-        region=declaration.region,
-        nature=declaration.nature,
-        impacted_users=declaration.impacted_users,
-        main_usage=declaration.main_usage,
-        priority=Priority.P2,
-        status=TicketStatus.NEW,
-        customer_reference=declaration.customer_reference,
-        description=declaration.description,
-        occurred_at=declaration.occurred_at,
-        declared_by=declaration.declared_by,
-        interlocutor=declaration.interlocutor,
-        notify=declaration.notify,
-        created_at=now,
-        updated_at=now,
-        version=version,
-    )
+    """A ``ticket.updated`` for ``declaration``'s ticket. By default the creation;
+    ``status`` is the ticket's status after the change (a change of status when it
+    differs from ``from_status``)."""
+    now = at or datetime.now(UTC)
+    to_status = status or TicketStatus.NEW
+    values: dict[str, Any] = {
+        "ticket_number": ticket_number,
+        "declaration_id": declaration.declaration_id,
+        "org_id": declaration.org_id,
+        "contract_id": declaration.contract_id,
+        "element_id": declaration.element_id,
+        "region": declaration.region,
+        "nature": declaration.nature,
+        "impacted_users": declaration.impacted_users,
+        "main_usage": declaration.main_usage,
+        "priority": Priority.P2,
+        "status": to_status,
+        "customer_reference": declaration.customer_reference,
+        "description": declaration.description,
+        "occurred_at": declaration.occurred_at,
+        "declared_by": declaration.declared_by,
+        "interlocutor": declaration.interlocutor,
+        "notify": declaration.notify,
+        "created_at": now,
+        "updated_at": now,
+        "version": version,
+    }
+    values.update(ticket_overrides)
     data = TicketUpdatedV1(
-        ticket=snapshot,
+        ticket=TicketSnapshotV1(**values),
         version=version,
         change=TicketChangeV1(
-            kind=ChangeKind.CREATED,
-            actor=Actor(kind=ActorKind.SYSTEM),
-            public=True,
+            kind=kind,
+            actor=actor,
+            public=public,
             at=now,
-            to_status=TicketStatus.NEW,
+            from_status=from_status,
+            to_status=to_status
+            if kind in {ChangeKind.CREATED, ChangeKind.STATUS_CHANGED} or from_status
+            else None,
+            action=action,
+            comment=comment,
+            reason=reason,
         ),
     )
     return new_event(data, source="/tests", correlation_id=declaration.declaration_id)
+
+
+def status_change(
+    declaration: IncidentDeclaredV1,
+    *,
+    version: int,
+    from_status: TicketStatus,
+    to_status: TicketStatus,
+    action: str,
+    actor: Actor = AGENT,
+    **overrides: Any,
+) -> CloudEvent[TicketUpdatedV1]:
+    return ticket_updated(
+        declaration,
+        version=version,
+        kind=ChangeKind.STATUS_CHANGED,
+        actor=actor,
+        status=to_status,
+        from_status=from_status,
+        action=action,
+        **overrides,
+    )
+
+
+def comment_added(
+    declaration: IncidentDeclaredV1,
+    *,
+    version: int,
+    comment: str,
+    public: bool = True,
+    actor: Actor = AGENT,
+    status: TicketStatus = TicketStatus.IN_PROGRESS,
+    **overrides: Any,
+) -> CloudEvent[TicketUpdatedV1]:
+    return ticket_updated(
+        declaration,
+        version=version,
+        kind=ChangeKind.COMMENT_ADDED,
+        public=public,
+        actor=actor,
+        status=status,
+        comment=comment,
+        **overrides,
+    )
 
 
 def settings(database_url: str, **overrides: Any) -> NotificationSettings:
@@ -115,6 +189,9 @@ def settings(database_url: str, **overrides: Any) -> NotificationSettings:
         "delivery_backoff_max_seconds": 0.2,
         "delivery_poll_seconds": 0.05,
         "smtp_timeout_seconds": 5.0,
+        # The PostgreSQL server is shared with every other suite running at the time.
+        "db_pool_size": 3,
+        "db_max_overflow": 2,
     }
     values.update(overrides)
     return NotificationSettings(**values)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
 from notification.adapters.tables import Delivery
 from notification.handlers.acknowledgement import acknowledge_declaration
-from notification.handlers.ticket_updated import record_ticket_number
+from notification.handlers.context import EmailContext
+from notification.handlers.ticket_updated import on_ticket_updated
 from ticketing_common.db.engine import SessionFactory
 from ticketing_common.events import CloudEvent
 from ticketing_common.inbox import record_first_delivery
@@ -18,6 +20,8 @@ from ticketing_common.messaging.consumer import Handler
 from ticketing_common.messaging.topology import QUEUES
 
 PORTAL = "https://portal.example.com"
+MAIL_DOMAIN = "ticketing.invalid"
+CONTEXT = EmailContext(portal_base_url=PORTAL, message_id_domain=MAIL_DOMAIN)
 
 
 async def wait_until(
@@ -44,14 +48,31 @@ async def consume(
         return first
 
 
-async def declare(session_factory: SessionFactory, event: CloudEvent[Any]) -> bool:
-    return await consume(session_factory, acknowledge_declaration(portal_base_url=PORTAL), event)
+async def declare(
+    session_factory: SessionFactory, event: CloudEvent[Any], context: EmailContext = CONTEXT
+) -> bool:
+    return await consume(session_factory, acknowledge_declaration(context), event)
 
 
-async def register_ticket(session_factory: SessionFactory, event: CloudEvent[Any]) -> bool:
-    return await consume(session_factory, record_ticket_number, event)
+async def update_ticket(
+    session_factory: SessionFactory, event: CloudEvent[Any], context: EmailContext = CONTEXT
+) -> bool:
+    return await consume(session_factory, on_ticket_updated(context), event)
 
 
 async def deliveries(session_factory: SessionFactory) -> list[Delivery]:
     async with session_factory() as session:
         return list((await session.execute(select(Delivery).order_by(Delivery.id))).scalars())
+
+
+class MovableClock:
+    """A clock the test moves forward instead of waiting."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta

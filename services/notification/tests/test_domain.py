@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from notification.domain.delivery import DeliveryStatus, message_id
+from notification.domain.delivery import DeliveryStatus
 from notification.domain.mailbox import parse_mailbox
 from notification.domain.recipients import distinct_recipients
 from notification.domain.retry import RetryPolicy
+from notification.domain.threads import legacy_message_id
 from ticketing_common.events.parts import Recipient
 from ticketing_common.reference import Language
 
@@ -70,8 +71,8 @@ def test_a_permanent_refusal_fails_at_once() -> None:
     assert decision.delay_seconds is None
 
 
-def test_the_message_id_is_stable_per_delivery() -> None:
-    assert message_id(42, "ticketing.invalid") == "<delivery-42@ticketing.invalid>"
+def test_a_delivery_recorded_before_stored_identities_keeps_its_message_id() -> None:
+    assert legacy_message_id(42, "ticketing.invalid") == "<delivery-42@ticketing.invalid>"
 
 
 def test_mail_from_is_read_with_or_without_a_name() -> None:

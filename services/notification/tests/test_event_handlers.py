@@ -9,7 +9,7 @@ from ticketing_common.events.parts import Recipient
 from ticketing_common.reference import Language
 
 from .factories import declared, jeanne, ticket_updated
-from .support import declare, deliveries, register_ticket
+from .support import declare, deliveries, update_ticket
 
 
 async def test_one_acknowledgement_per_distinct_recipient_in_their_language(
@@ -88,7 +88,7 @@ async def test_the_ticket_number_is_recorded_on_the_declaration_deliveries(
     other = declared()
     await declare(session_factory, event)
     await declare(session_factory, other)
-    assert await register_ticket(session_factory, ticket_updated(event.data))
+    assert await update_ticket(session_factory, ticket_updated(event.data))
     numbers = {row.declaration_id: row.ticket_number for row in await deliveries(session_factory)}
     assert numbers == {event.data.declaration_id: "INC0001234", other.data.declaration_id: None}
 
@@ -98,11 +98,14 @@ async def test_a_later_ticket_update_changes_no_ticket_number_already_known(
 ) -> None:
     event = declared()
     await declare(session_factory, event)
-    await register_ticket(session_factory, ticket_updated(event.data, version=2))
-    await register_ticket(
+    await update_ticket(session_factory, ticket_updated(event.data, version=2))
+    await update_ticket(
         session_factory, ticket_updated(event.data, ticket_number="INC0009999", version=1)
     )
-    assert {row.ticket_number for row in await deliveries(session_factory)} == {"INC0001234"}
+    acknowledgements = [
+        row for row in await deliveries(session_factory) if row.kind == "acknowledgement"
+    ]
+    assert {row.ticket_number for row in acknowledgements} == {"INC0001234"}
 
 
 async def test_an_acknowledgement_after_its_ticket_names_the_ticket(
@@ -110,7 +113,7 @@ async def test_an_acknowledgement_after_its_ticket_names_the_ticket(
 ) -> None:
     # The ticket's event can overtake the declaration's (a redelivery, a replay).
     event = declared()
-    await register_ticket(session_factory, ticket_updated(event.data))
+    await update_ticket(session_factory, ticket_updated(event.data))
     await declare(session_factory, event)
     rows = await deliveries(session_factory)
     assert {row.ticket_number for row in rows} == {"INC0001234"}

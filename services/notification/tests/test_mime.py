@@ -21,6 +21,7 @@ def outgoing(**overrides: object) -> OutgoingEmail:
         "delivery_id": 7,
         "recipient_email": "jeanne.martin@example.com",
         "recipient_name": "Jeanne Martin",
+        "language": "fr",
         "subject": "Déclaration d'incident reçue – VPN down in Lyon",
         "body_text": "Bonjour Jeanne,\nélément concerné\n",
         "body_html": "<p>Bonjour Jeanne, élément concerné</p>\n",
@@ -54,6 +55,27 @@ def test_the_message_carries_its_headers_and_two_alternatives() -> None:
     # The wire's line ends are CRLF.
     assert text.get_content() == "Bonjour Jeanne,\r\nélément concerné\r\n"
     assert html.get_content() == "<p>Bonjour Jeanne, élément concerné</p>\r\n"
+
+
+def test_a_reply_names_the_thread_root_and_keeps_its_own_id() -> None:
+    message = on_the_wire(
+        outgoing(message_id="<b2@ticketing.invalid>", in_reply_to="<a1@ticketing.invalid>")
+    )
+    assert message["Message-ID"] == "<b2@ticketing.invalid>"
+    assert message["In-Reply-To"] == "<a1@ticketing.invalid>"
+    assert message["References"] == "<a1@ticketing.invalid>"
+    assert message["Content-Language"] == "fr"
+    assert message["X-Auto-Response-Suppress"] == "All"
+
+
+def test_the_root_of_a_thread_names_none() -> None:
+    message = on_the_wire(outgoing(message_id="<a1@ticketing.invalid>"))
+    assert message["In-Reply-To"] is None
+    assert message["References"] is None
+
+
+def test_a_delivery_recorded_before_stored_identities_gets_its_old_id() -> None:
+    assert on_the_wire(outgoing())["Message-ID"] == "<delivery-7@ticketing.invalid>"
 
 
 def test_line_breaks_in_the_stored_subject_or_name_add_no_header() -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+import re
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -30,6 +32,8 @@ def sending(
     *,
     policy: RetryPolicy = FAST_RETRIES,
     batch_size: int = 10,
+    hourly_limit: int = 1000,
+    clock: Callable[[], datetime] | None = None,
 ) -> Sending:
     return Sending(
         session_factory=session_factory,
@@ -38,6 +42,8 @@ def sending(
         policy=policy,
         batch_size=batch_size,
         lease=timedelta(seconds=60),
+        hourly_limit=hourly_limit,
+        **({"clock": clock} if clock is not None else {}),
     )
 
 
@@ -65,7 +71,12 @@ async def test_a_delivery_reaches_the_server_with_its_headers_and_both_parts(
     assert message["From"] == "Incident desk <incidents@ticketing.invalid>"
     assert message["To"] == "Jeanne Martin <jeanne.martin@example.com>"
     assert message["Subject"] == "Déclaration d'incident reçue – VPN down in Lyon"
-    assert message["Message-ID"] == f"<delivery-{delivery.id}@ticketing.invalid>"
+    assert message["Message-ID"] == delivery.message_id
+    assert re.fullmatch(r"<[0-9a-f]{32}@ticketing\.invalid>", message["Message-ID"])
+    assert message["Content-Language"] == "fr"
+    # The first email about the incident: it refers to none.
+    assert message["In-Reply-To"] is None
+    assert message["References"] is None
     assert message["Date"] is not None
     assert message.get_content_type() == "multipart/alternative"
     assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]

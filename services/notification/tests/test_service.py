@@ -3,71 +3,15 @@ the delivery log over HTTP (the app's lifespan starts the consumer and the sende
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
+import asyncio
 from typing import Any
 
-import httpx
-import pytest
-
-from notification.bootstrap import build_app, build_runtime
-from ticketing_common.auth.issuer import issue_token
 from ticketing_common.db.engine import SessionFactory
-from ticketing_common.events import CloudEvent
-from ticketing_common.messaging.publisher import ConfirmedPublisher
-from ticketing_common.runtime import ServiceRuntime
-from ticketing_common.settings import DEVELOPMENT_JWT_SECRET
 from ticketing_devkit.mailcatcher import MailCatcher
 
-from .factories import declared, settings, ticket_updated
+from .factories import comment_added, declared, ticket_updated
+from .service import CUSTOMER, OPERATIONS, Service, bearer
 from .support import declare, wait_until
-
-
-def bearer(**claims: Any) -> dict[str, str]:
-    token = issue_token(secret=DEVELOPMENT_JWT_SECRET, sub="u-1", name="Test user", **claims)
-    return {"Authorization": f"Bearer {token}"}
-
-
-OPERATIONS = bearer(roles=["ops:agent"])
-CUSTOMER = bearer(roles=["customer:manager"], org="ORG-1", perimeter=["*"])
-
-
-@dataclass
-class Service:
-    client: httpx.AsyncClient
-    runtime: ServiceRuntime
-
-    async def publish(self, event: CloudEvent[Any]) -> None:
-        assert self.runtime.connection is not None
-        publisher = ConfirmedPublisher(self.runtime.connection)
-        try:
-            await publisher.publish(
-                routing_key=event.data.routing_key,
-                body=event.to_json_bytes(),
-                message_id=event.id,
-                event_type=event.type,
-                correlation_id=event.correlationid,
-            )
-        finally:
-            await publisher.close()
-
-    async def deliveries(self, **params: Any) -> list[dict[str, Any]]:
-        response = await self.client.get("/v1/deliveries", params=params, headers=OPERATIONS)
-        assert response.status_code == 200, response.text
-        items: list[dict[str, Any]] = response.json()["items"]
-        return items
-
-
-@pytest.fixture
-async def service(
-    session_factory: SessionFactory, database_url: str, amqp_url: str, mail_catcher: MailCatcher
-) -> AsyncIterator[Service]:
-    runtime = build_runtime(settings(database_url, amqp_url=amqp_url, smtp_url=mail_catcher.url))
-    app = build_app(runtime)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://notification") as client:
-            yield Service(client, runtime)
 
 
 async def test_a_declaration_on_the_broker_ends_as_emails_in_the_delivery_log(
@@ -79,34 +23,53 @@ async def test_a_declaration_on_the_broker_ends_as_emails_in_the_delivery_log(
     async def three_mails() -> bool:
         return len(mail_catcher.messages) == 3
 
-    await wait_until(three_mails, what="three emails")
+    await wait_until(three_mails, what="three acknowledgements")
     # Redelivered by the broker: no second email.
     await service.publish(event)
-    await service.publish(ticket_updated(event.data))
+    created = ticket_updated(event.data)
+    await service.publish(created)
+    await service.publish(created)
+    await service.publish(
+        comment_added(event.data, version=2, comment="Gateway logs attached.", public=False)
+    )
+    await service.publish(comment_added(event.data, version=3, comment="We are on it."))
     declaration_id = event.data.declaration_id
 
-    async def sent_with_ticket() -> bool:
+    async def all_sent() -> bool:
         items = await service.deliveries(declaration=declaration_id)
-        return all(
-            item["ticket_number"] == "INC0001234" and item["status"] == "sent" for item in items
-        )
+        return len(items) == 9 and all(item["status"] == "sent" for item in items)
 
-    await wait_until(sent_with_ticket, what="the ticket number on the sent deliveries")
+    await wait_until(all_sent, what="nine emails sent")
+    await asyncio.sleep(0.3)  # time enough for a duplicate, were there one
+    assert len(mail_catcher.messages) == 9
     items = await service.deliveries(ticket="INC0001234")
-    assert len(items) == 3
-    assert len(mail_catcher.messages) == 3
-    by_recipient = {item["recipient"]: item for item in items}
+    assert len(items) == 9
+    assert {item["ticket_number"] for item in items} == {"INC0001234"}
+    kinds = sorted(item["kind"] for item in items)
+    assert kinds == ["acknowledgement"] * 3 + ["comment_added"] * 3 + ["registered"] * 3
+    assert not any("Gateway logs" in mail.text() for mail in mail_catcher.messages)
+    by_recipient = {item["recipient"]: item for item in items if item["kind"] == "acknowledgement"}
     assert set(by_recipient) == {"jeanne.martin@example.com", "paul@example.com", "noc@example.com"}
     jeanne = by_recipient["jeanne.martin@example.com"]
     assert jeanne["declaration_id"] == declaration_id
-    assert jeanne["kind"] == "acknowledgement"
     assert jeanne["language"] == "fr"
     assert jeanne["status"] == "sent"
     assert jeanne["attempts"] == 1
     assert jeanne["last_error"] is None
     assert jeanne["sent_at"] is not None
     assert jeanne["created_at"] is not None
+    assert jeanne["ticket_version"] is None
+    assert jeanne["in_reply_to"] is None
+    assert jeanne["resends"] == 0
     assert by_recipient["noc@example.com"]["language"] == "en"
+    # Every later email to Jeanne refers to her acknowledgement.
+    later = [
+        item
+        for item in items
+        if item["recipient"] == "jeanne.martin@example.com" and item["kind"] != "acknowledgement"
+    ]
+    assert {item["in_reply_to"] for item in later} == {jeanne["message_id"]}
+    assert {item["ticket_version"] for item in later} == {1, 3}
 
 
 async def test_the_delivery_log_is_for_operations_only(service: Service) -> None:

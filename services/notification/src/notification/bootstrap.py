@@ -12,8 +12,9 @@ from notification.adapters.smtp_transport import SmtpTransport
 from notification.entrypoints.api import deliveries
 from notification.entrypoints.sender import DeliverySender
 from notification.handlers.acknowledgement import acknowledge_declaration
+from notification.handlers.context import EmailContext
 from notification.handlers.sending import Sending
-from notification.handlers.ticket_updated import record_ticket_number
+from notification.handlers.ticket_updated import on_ticket_updated
 from notification.settings import NotificationSettings
 from ticketing_common.db.engine import asyncpg_dsn
 from ticketing_common.events import IncidentDeclaredV1, TicketUpdatedV1
@@ -34,14 +35,23 @@ def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
     runtime = ServiceRuntime(
         name="notification", settings=settings, migrations=MIGRATIONS, publishes=False
     )
+    context = email_context(settings)
     router = EventRouter()
-    router.on(IncidentDeclaredV1, acknowledge_declaration(portal_base_url=settings.portal_base_url))
-    # Registered although it sends nothing yet: an event type without a handler
-    # would be dead-lettered.
-    router.on(TicketUpdatedV1, record_ticket_number)
+    router.on(IncidentDeclaredV1, acknowledge_declaration(context))
+    router.on(TicketUpdatedV1, on_ticket_updated(context))
     runtime.consume(QUEUES["notification"], router)
     runtime.add_worker(build_sender(settings, runtime))
     return runtime
+
+
+def email_context(settings: NotificationSettings) -> EmailContext:
+    return EmailContext(
+        portal_base_url=settings.portal_base_url,
+        message_id_domain=settings.sender.domain,
+        auto_close_after=timedelta(days=settings.auto_close_days)
+        if settings.auto_close_days is not None
+        else None,
+    )
 
 
 def build_sending(settings: NotificationSettings, runtime: ServiceRuntime) -> Sending:
@@ -54,6 +64,7 @@ def build_sending(settings: NotificationSettings, runtime: ServiceRuntime) -> Se
         policy=settings.retry_policy,
         batch_size=batch_size,
         lease=timedelta(seconds=batch_size * transport.deadline_seconds) + LEASE_MARGIN,
+        hourly_limit=settings.delivery_limit_per_org_per_hour,
     )
 
 

@@ -10,6 +10,11 @@ DELIVERY_ATTEMPTS = Counter(
     "(sent, retrying, failed).",
     ["kind", "outcome"],
 )
+DELIVERIES_WAITING = Counter(
+    "ticketing_notification_deliveries_made_to_wait_total",
+    "Times an email was put off because its organization reached its hourly limit "
+    "(DELIVERY_LIMIT_PER_ORG_PER_HOUR); it stays pending and goes later.",
+)
 SMTP_DURATION = Histogram(
     "ticketing_notification_smtp_seconds",
     "Time to hand one email to the SMTP server, connection included.",

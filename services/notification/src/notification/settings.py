@@ -39,6 +39,16 @@ class NotificationSettings(ServiceSettings):
     # The sender wakes on every new delivery; this is its fallback, and how soon a
     # retry falls due after its time.
     delivery_poll_seconds: float = Field(default=2.0, gt=0)
+    # Emails handed to the mail server per customer organization in any sliding hour.
+    # Beyond it emails wait (pending, with a later next_attempt_at), they are never
+    # dropped: a runaway loop or a storm of comments cannot flood a customer's mailboxes
+    # nor the provider's sending reputation. Large enough for a major outage's mail.
+    delivery_limit_per_org_per_hour: int = Field(default=1000, ge=1)
+    # The ticket store's auto-close delay (the same variable, AUTO_CLOSE_DAYS, so one
+    # setting in a shared environment configures both), to tell a customer when a
+    # resolved incident closes by itself. Unset: the email says it closes "after some
+    # days" without an answer rather than give a date that may be wrong.
+    auto_close_days: float | None = Field(default=None, gt=0, le=365)
 
     @property
     def smtp_endpoint(self) -> SmtpEndpoint:

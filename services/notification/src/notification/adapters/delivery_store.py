@@ -1,20 +1,21 @@
-"""Writing the delivery log: new deliveries, ticket numbers, claims and outcomes."""
+"""Recording new deliveries, each attached to its recipient's thread."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from notification.adapters.mime import OutgoingEmail
-from notification.adapters.tables import Delivery, Ticket
-from notification.domain.delivery import DUE_STATUSES, DeliveryStatus
+from notification.adapters.tables import Base, Delivery, Thread
+from notification.domain.delivery import DeliveryStatus
+from notification.domain.threads import thread_key
 
-_DUE = [status.value for status in DUE_STATUSES]
+# The table itself: an update with a list of parameters on it is a plain executemany,
+# not the ORM's bulk update by primary key.
+_deliveries = Base.metadata.tables[Delivery.__tablename__]
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,8 @@ class NewDelivery:
     declaration_id: str
     org_id: str
     ticket_number: str | None
+    # The ticket version whose change the email reports; None for the acknowledgement.
+    ticket_version: int | None
     kind: str
     recipient_email: str
     recipient_name: str | None
@@ -30,141 +33,67 @@ class NewDelivery:
     subject: str
     body_text: str
     body_html: str
-
-
-@dataclass(frozen=True)
-class ClaimedDelivery:
-    email: OutgoingEmail
-    kind: str
-    # Attempts made before this one.
-    attempts: int
+    message_id: str
 
 
 async def add_deliveries(session: AsyncSession, deliveries: Sequence[NewDelivery]) -> int:
-    """Insert the deliveries not recorded yet; the number inserted."""
+    """Insert the deliveries not recorded yet; the number inserted.
+
+    A delivery already recorded for the same event and recipient, or for the same
+    change of the same ticket and recipient, is left alone (``ON CONFLICT DO
+    NOTHING`` on either unique key). Each delivery inserted then joins its recipient's
+    thread: it becomes the root if the recipient has none for this incident yet,
+    otherwise it refers to the root.
+    """
     if not deliveries:
         return 0
-    statement = (
-        insert(Delivery)
-        .values([{**asdict(d), "status": DeliveryStatus.PENDING.value} for d in deliveries])
-        .on_conflict_do_nothing(constraint="uq_deliveries_event_recipient")
-        .returning(Delivery.id)
-    )
-    return len((await session.execute(statement)).all())
-
-
-async def ticket_number_of(session: AsyncSession, declaration_id: str) -> str | None:
-    found: str | None = await session.scalar(
-        select(Ticket.ticket_number).where(Ticket.declaration_id == declaration_id)
-    )
-    return found
-
-
-async def record_ticket(
-    session: AsyncSession, *, declaration_id: str, ticket_number: str, version: int
-) -> None:
-    """Remember the ticket (a newer version replaces an older one, never the reverse),
-    and name it on the declaration's deliveries that do not name it yet."""
-    statement = insert(Ticket).values(
-        declaration_id=declaration_id, ticket_number=ticket_number, version=version
-    )
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[Ticket.declaration_id],
-            set_={
-                "ticket_number": statement.excluded.ticket_number,
-                "version": statement.excluded.version,
-                "updated_at": func.now(),
-            },
-            where=Ticket.version < statement.excluded.version,
+    inserted = (
+        await session.execute(
+            insert(Delivery)
+            .values([{**asdict(d), "status": DeliveryStatus.PENDING.value} for d in deliveries])
+            .on_conflict_do_nothing()
+            .returning(
+                Delivery.id,
+                Delivery.declaration_id,
+                Delivery.recipient_email,
+                Delivery.message_id,
+            )
         )
+    ).all()
+    roots: dict[tuple[str, str], str] = {}
+    for row in inserted:
+        roots.setdefault((row.declaration_id, thread_key(row.recipient_email)), row.message_id)
+    if not roots:
+        return 0
+    threads = insert(Thread).values(
+        [
+            {"declaration_id": declaration_id, "recipient": recipient, "root_message_id": root}
+            # Sorted: two transactions upserting threads of one incident lock its rows
+            # in the same order, and cannot deadlock.
+            for (declaration_id, recipient), root in sorted(roots.items())
+        ]
     )
-    await session.execute(
-        update(Delivery)
-        .where(Delivery.declaration_id == declaration_id, Delivery.ticket_number.is_(None))
-        .values(ticket_number=ticket_number)
+    # Proposes each delivery as the root; where a thread exists already the no-op
+    # update returns its root (and waits for a concurrent transaction that is
+    # creating it, so two events of one incident cannot both become roots).
+    existing = await session.execute(
+        threads.on_conflict_do_update(
+            index_elements=[Thread.declaration_id, Thread.recipient],
+            set_={"root_message_id": Thread.root_message_id},
+        ).returning(Thread.declaration_id, Thread.recipient, Thread.root_message_id)
     )
-
-
-async def claim_due(
-    session: AsyncSession, *, limit: int, lease: timedelta
-) -> list[ClaimedDelivery]:
-    """Claim up to ``limit`` deliveries that are due, oldest due first.
-
-    A claim moves ``next_attempt_at`` past the lease and commits at once, so no
-    transaction stays open while talking to the mail server. Other senders skip the
-    rows (``SKIP LOCKED`` while claiming, the lease after); a sender that dies
-    mid-batch leaves its rows to be claimed again when the lease runs out.
-    """
-    due = (
-        select(Delivery.id)
-        .where(Delivery.status.in_(_DUE), Delivery.next_attempt_at <= func.now())
-        .order_by(Delivery.next_attempt_at, Delivery.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-        .scalar_subquery()
-    )
-    rows = await session.execute(
-        update(Delivery)
-        .where(Delivery.id.in_(due))
-        .values(next_attempt_at=func.now() + lease, last_attempt_at=func.now())
-        .returning(
-            Delivery.id,
-            Delivery.recipient_email,
-            Delivery.recipient_name,
-            Delivery.subject,
-            Delivery.body_text,
-            Delivery.body_html,
-            Delivery.kind,
-            Delivery.attempts,
-        )
-    )
-    claimed = [
-        ClaimedDelivery(
-            email=OutgoingEmail(
-                delivery_id=row.id,
-                recipient_email=row.recipient_email,
-                recipient_name=row.recipient_name,
-                subject=row.subject,
-                body_text=row.body_text,
-                body_html=row.body_html,
-            ),
-            kind=row.kind,
-            attempts=row.attempts,
-        )
-        for row in rows
+    root_of = {(r.declaration_id, r.recipient): r.root_message_id for r in existing}
+    replies = [
+        {"delivery_id": row.id, "root": root}
+        for row in inserted
+        if (root := root_of[(row.declaration_id, thread_key(row.recipient_email))])
+        != row.message_id
     ]
-    claimed.sort(key=lambda c: c.email.delivery_id)
-    return claimed
-
-
-async def record_sent(session: AsyncSession, delivery_id: int) -> None:
-    await session.execute(
-        update(Delivery)
-        .where(Delivery.id == delivery_id, Delivery.status.in_(_DUE))
-        .values(
-            status=DeliveryStatus.SENT.value,
-            attempts=Delivery.attempts + 1,
-            sent_at=func.now(),
+    if replies:
+        await session.execute(
+            update(_deliveries)
+            .where(_deliveries.c.id == bindparam("delivery_id"))
+            .values(in_reply_to=bindparam("root")),
+            replies,
         )
-    )
-
-
-async def record_failure(
-    session: AsyncSession,
-    delivery_id: int,
-    *,
-    status: DeliveryStatus,
-    error: str,
-    retry_in: timedelta | None,
-) -> None:
-    values: dict[str, object] = {
-        "status": status.value,
-        "attempts": Delivery.attempts + 1,
-        "last_error": error[:2000],
-    }
-    if retry_in is not None:
-        values["next_attempt_at"] = func.now() + retry_in
-    await session.execute(
-        update(Delivery).where(Delivery.id == delivery_id, Delivery.status.in_(_DUE)).values(values)
-    )
+    return len(inserted)

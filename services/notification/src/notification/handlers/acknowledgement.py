@@ -6,9 +6,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from notification.adapters.delivery_store import NewDelivery, add_deliveries, ticket_number_of
+from notification.adapters.delivery_store import NewDelivery, add_deliveries
+from notification.adapters.known_tickets import ticket_number_of
 from notification.domain.delivery import DeliveryKind
 from notification.domain.recipients import distinct_recipients
+from notification.domain.threads import new_message_id
+from notification.handlers.context import EmailContext
 from notification.rendering.acknowledgement import DeclarationFacts, render_acknowledgement
 from ticketing_common.events import CloudEvent, IncidentDeclaredV1
 from ticketing_common.logging import get_logger
@@ -17,7 +20,7 @@ from ticketing_common.messaging.consumer import Handler
 log = get_logger(__name__)
 
 
-def acknowledge_declaration(*, portal_base_url: str) -> Handler:
+def acknowledge_declaration(context: EmailContext) -> Handler:
     async def handle(session: AsyncSession, event: CloudEvent[Any]) -> None:
         """Record the deliveries; the sender sends them once this transaction (which
         also records the event in the inbox) commits."""
@@ -30,7 +33,7 @@ def acknowledge_declaration(*, portal_base_url: str) -> Handler:
                 facts,
                 recipient_name=recipient.name,
                 language=recipient.language,
-                portal_base_url=portal_base_url,
+                portal_base_url=context.portal_base_url,
             )
             deliveries.append(
                 NewDelivery(
@@ -38,6 +41,7 @@ def acknowledge_declaration(*, portal_base_url: str) -> Handler:
                     declaration_id=data.declaration_id,
                     org_id=data.org_id,
                     ticket_number=facts.ticket_number,
+                    ticket_version=None,
                     kind=DeliveryKind.ACKNOWLEDGEMENT.value,
                     recipient_email=recipient.email.strip(),
                     recipient_name=recipient.name,
@@ -45,6 +49,7 @@ def acknowledge_declaration(*, portal_base_url: str) -> Handler:
                     subject=rendered.subject,
                     body_text=rendered.text,
                     body_html=rendered.html,
+                    message_id=new_message_id(context.message_id_domain),
                 )
             )
         added = await add_deliveries(session, deliveries)

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import Protocol
 
-from notification.adapters.delivery_store import (
+from notification.adapters.delivery_claims import (
     ClaimedDelivery,
     claim_due,
     record_failure,
@@ -26,7 +26,7 @@ from notification.adapters.smtp_transport import SendFailed
 from notification.domain.delivery import DeliveryStatus
 from notification.domain.mailbox import Mailbox
 from notification.domain.retry import RetryPolicy
-from notification.metrics import DELIVERY_ATTEMPTS, SMTP_DURATION
+from notification.metrics import DELIVERIES_WAITING, DELIVERY_ATTEMPTS, SMTP_DURATION
 from ticketing_common.db.engine import SessionFactory
 from ticketing_common.logging import get_logger
 
@@ -52,15 +52,32 @@ class Sending:
     batch_size: int
     # How long a claimed delivery is left alone; longer than a batch can take.
     lease: timedelta
+    # Emails per organization in any sliding hour; the others wait their turn.
+    hourly_limit: int
+    # Every time the sender records (claims, sends, retries) comes from here.
     clock: Callable[[], datetime] = _utc_now
 
     async def send_due(self) -> int:
         """Claim one batch of due deliveries and try each; the number claimed."""
         async with self.session_factory.begin() as session:
-            claimed = await claim_due(session, limit=self.batch_size, lease=self.lease)
-        for delivery in claimed:
+            claim = await claim_due(
+                session,
+                now=self.clock(),
+                limit=self.batch_size,
+                lease=self.lease,
+                hourly_limit=self.hourly_limit,
+            )
+        for org_id, count in claim.waiting.items():
+            DELIVERIES_WAITING.inc(count)
+            log.warning(
+                "organization over its hourly email limit: emails wait their turn",
+                org_id=org_id,
+                waiting=count,
+                limit=self.hourly_limit,
+            )
+        for delivery in claim.deliveries:
             await self._attempt(delivery)
-        return len(claimed)
+        return len(claim.deliveries)
 
     async def _attempt(self, delivery: ClaimedDelivery) -> None:
         delivery_id = delivery.email.delivery_id
@@ -89,7 +106,7 @@ class Sending:
             await self._record_failure(delivery, failure)
             return
         async with self.session_factory.begin() as session:
-            await record_sent(session, delivery_id)
+            await record_sent(session, delivery_id, now=self.clock())
         DELIVERY_ATTEMPTS.labels(delivery.kind, DeliveryStatus.SENT.value).inc()
         log.info(
             "email sent", delivery_id=delivery_id, kind=delivery.kind, attempt=delivery.attempts + 1
@@ -97,9 +114,12 @@ class Sending:
 
     async def _record_failure(self, delivery: ClaimedDelivery, failure: SendFailed) -> None:
         attempts = delivery.attempts + 1
-        decision = self.policy.after_failure(attempts, permanent=failure.permanent)
-        retry_in = (
-            timedelta(seconds=decision.delay_seconds)
+        # The budget of attempts starts again at each resend.
+        decision = self.policy.after_failure(
+            delivery.attempts_since_resend + 1, permanent=failure.permanent
+        )
+        retry_at = (
+            self.clock() + timedelta(seconds=decision.delay_seconds)
             if decision.delay_seconds is not None
             else None
         )
@@ -109,7 +129,7 @@ class Sending:
                 delivery.email.delivery_id,
                 status=decision.status,
                 error=failure.reason,
-                retry_in=retry_in,
+                retry_at=retry_at,
             )
         DELIVERY_ATTEMPTS.labels(delivery.kind, decision.status.value).inc()
         # Never the address nor the content: the delivery id leads to them.

@@ -3,7 +3,7 @@ locales (a container rarely has them)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from ticketing_common.reference import Language
 
@@ -48,6 +48,13 @@ def format_moment(moment: datetime, language: Language) -> str:
     if language is Language.FR:
         return f"{moment.day} {month} {moment.year} à {clock} ({offset})"
     return f"{moment.day} {month} {moment.year} at {clock} ({offset})"
+
+
+def in_offset_of(moment: datetime, reference: datetime) -> datetime:
+    """``moment`` on the clock of ``reference`` (its UTC offset): the times of a ticket
+    shown in the offset the customer declared the incident in."""
+    zone = reference.tzinfo if reference.utcoffset() is not None else UTC
+    return moment.astimezone(zone)
 
 
 def _offset(delta: timedelta | None) -> str:
