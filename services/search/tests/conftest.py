@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -21,6 +22,7 @@ from ticketing_common.settings import DEVELOPMENT_JWT_SECRET
 from ticketing_devkit.pytest_plugin import MakeDatabase, MakeVhost
 
 from .factories import AnyEvent
+from .live import serving
 
 
 @pytest.fixture(scope="session")
@@ -43,10 +45,22 @@ async def apply_events(factory: SessionFactory, events: Iterable[AnyEvent]) -> N
             await route.handler(session, event)
 
 
+class SettableClock:
+    """The service's clock, set by a test rather than waited for."""
+
+    def __init__(self) -> None:
+        self.now: datetime | None = None
+
+    def __call__(self) -> datetime:
+        return self.now or datetime.now(UTC)
+
+
 @dataclass(frozen=True)
 class Search:
     client: httpx.AsyncClient
     runtime: ServiceRuntime
+    app: FastAPI
+    clock: SettableClock
 
     async def apply(self, *events: AnyEvent) -> None:
         await apply_events(self.runtime.session_factory, events)
@@ -68,10 +82,28 @@ async def search(make_database: MakeDatabase, make_vhost: MakeVhost) -> AsyncIte
         environment="test",
         database_url=await make_database("search_api"),
         amqp_url=make_vhost("search"),
+        # Short, so the heartbeat test sees one soon.
+        stream_heartbeat_seconds=0.5,
     )
     runtime = build_runtime(settings)
-    async with running(build_app(runtime)) as client:
-        yield Search(client, runtime)
+    clock = SettableClock()
+    app = build_app(runtime, clock=clock)
+    async with running(app) as client:
+        yield Search(client, runtime, app, clock)
+
+
+@pytest.fixture(scope="session")
+async def search_url(search: Search) -> AsyncIterator[str]:
+    """The same service, served over real HTTP for its streams."""
+    async with serving(search.app) as url:
+        yield url
+
+
+@pytest.fixture
+def clock(search: Search) -> Iterator[SettableClock]:
+    """The service's clock for one test, back to the real time afterwards."""
+    yield search.clock
+    search.clock.now = None
 
 
 def token(

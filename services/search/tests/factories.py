@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ticketing_common.events import CloudEvent, IncidentDeclaredV1, TicketUpdatedV1, new_event
+from ticketing_common.events.incident_declared import DeclaredSiteV1
 from ticketing_common.events.parts import Actor, ActorKind, Person, Recipient
 from ticketing_common.events.ticket_updated import ChangeKind, TicketChangeV1, TicketSnapshotV1
 from ticketing_common.reference import (
@@ -22,6 +23,11 @@ from ticketing_common.reference import (
 AnyEvent = CloudEvent[Any]
 
 DECLARED_AT = datetime(2026, 11, 26, 16, 0, tzinfo=UTC)
+# Tests share site ids: each is always described the same, so the map is the same
+# whichever test described it last.
+LYON = DeclaredSiteV1(name="Lyon Part-Dieu", latitude=45.7606, longitude=4.859)
+AGENT = Actor(kind=ActorKind.AGENT, sub="u-ops", name="Sam Agent")
+CUSTOMER = Actor(kind=ActorKind.CUSTOMER, sub="u-1", name="Claire Dubois")
 
 
 def unique(prefix: str) -> str:
@@ -45,10 +51,27 @@ def declared_data(**overrides: Any) -> IncidentDeclaredV1:
         "customer_reference": "VPN down in Lyon",
         "description": "No user of the Lyon site reaches the VPN.",
         "site_id": "SITE-LYON",
+        "site": LYON,
         "interlocutor": Recipient(email="claire@example.com", language=Language.FR),
     }
+    if "site_id" in overrides and "site" not in overrides:
+        values["site"] = site_for(overrides["site_id"])
     values.update(overrides)
     return IncidentDeclaredV1(**values)
+
+
+def site_for(site_id: str | None) -> DeclaredSiteV1 | None:
+    """A site's description as intake would send it, its place derived from its id."""
+    if site_id is None:
+        return None
+    if site_id == "SITE-LYON":
+        return LYON
+    digest = int(hashlib.sha256(site_id.encode()).hexdigest(), 16)
+    return DeclaredSiteV1(
+        name=f"Site {site_id}",
+        latitude=round(digest % 18000 / 100 - 90, 4),
+        longitude=round(digest % 36000 / 100 - 180, 4),
+    )
 
 
 def declared(**overrides: Any) -> CloudEvent[IncidentDeclaredV1]:
@@ -69,10 +92,17 @@ def ticket_updated(
     priority: Priority = Priority.P2,
     updated_at: datetime | None = None,
     event_version: int | None = None,
+    public: bool = True,
+    kind: ChangeKind | None = None,
+    comment: str | None = None,
+    reason: str | None = None,
+    action: str | None = None,
+    actor: Actor = AGENT,
     **snapshot_overrides: Any,
 ) -> CloudEvent[TicketUpdatedV1]:
     """The ticket.updated of ``version``: the ticket as the declaration made it, with
-    the given status and priority, changed ``version`` minutes after the declaration."""
+    the given status and priority, changed ``version`` minutes after the declaration
+    (by an agent, publicly, unless told otherwise)."""
     changed_at = updated_at or declaration.declared_at + timedelta(minutes=version)
     snapshot: dict[str, Any] = {
         "ticket_number": ticket_number_of(declaration.declaration_id),
@@ -101,11 +131,14 @@ def ticket_updated(
         ticket=TicketSnapshotV1(**snapshot),
         version=version if event_version is None else event_version,
         change=TicketChangeV1(
-            kind=ChangeKind.CREATED if version == 1 else ChangeKind.STATUS_CHANGED,
-            actor=Actor(kind=ActorKind.AGENT, sub="u-ops", name="Sam Agent"),
-            public=True,
+            kind=kind or (ChangeKind.CREATED if version == 1 else ChangeKind.STATUS_CHANGED),
+            actor=actor,
+            public=public,
             at=changed_at,
             to_status=status,
+            action=action,
+            comment=comment,
+            reason=reason,
         ),
     )
     return new_event(

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-import pytest
+import json
 
-from search.adapters.tables import Incident
-from search.handlers.incidents import on_ticket_updated
+import pytest
+from sqlalchemy import func, select
+
+from search.adapters.incident_writes import INCIDENTS, apply_incidents
+from search.adapters.tables import Incident, IncidentChange, JournalEntry, Site
+from search.domain.projection import record_from_declaration
+from search.handlers.incidents import on_ticket_updated, project
 from ticketing_common.db.engine import SessionFactory
+from ticketing_common.events.incident_declared import DeclaredSiteV1
+from ticketing_common.events.parts import Person
+from ticketing_common.events.ticket_updated import ChangeKind, TicketSlaV1
 from ticketing_common.messaging.consumer import RejectEvent
 from ticketing_common.reference import Priority, TicketStatus
 
 from .conftest import apply_events
-from .factories import declared, ticket_updated
+from .factories import declared, declared_data, ticket_updated, unique
 
 
 async def row(factory: SessionFactory, declaration_id: str) -> Incident:
@@ -99,4 +107,133 @@ async def test_a_ticket_whose_versions_disagree_is_rejected(
     event = ticket_updated(declared().data, version=2, event_version=3)
     async with session_factory() as session:
         with pytest.raises(RejectEvent):
-            await on_ticket_updated(session, event)
+            await on_ticket_updated(session, event.data)
+
+
+async def test_data_a_known_type_cannot_be_read_as_is_rejected(
+    session_factory: SessionFactory,
+) -> None:
+    async with session_factory() as session:
+        with pytest.raises(RejectEvent, match=r"invalid data for ticket\.updated\.v1"):
+            await project(session, "ticket.updated.v1", {"ticket": {"version": "x"}})
+
+
+async def test_an_internal_change_is_applied_without_moving_the_incident(
+    session_factory: SessionFactory,
+) -> None:
+    event = declared()
+    created = ticket_updated(event.data, version=1)
+    note = ticket_updated(
+        event.data,
+        version=2,
+        public=False,
+        kind=ChangeKind.ASSIGNED,
+        assignee=Person(sub="u-ops-2", name="Alex Agent"),
+        sla=TicketSlaV1(response_breached=True),
+    )
+    await apply_events(session_factory, [event, created, note])
+    incident = await row(session_factory, event.data.declaration_id)
+    assert incident.ticket_version == 2
+    assert (incident.assignee_sub, incident.assignee_name) == ("u-ops-2", "Alex Agent")
+    assert incident.sla is not None
+    assert incident.sla["response_breached"] is True
+    # The list's order is the customers': a note between agents does not move it.
+    assert incident.updated_at == created.data.ticket.updated_at
+    changes = await changes_of(session_factory, event.data.declaration_id)
+    assert [(change.kind, change.public) for change in changes] == [
+        ("declared", True),
+        ("created", True),
+        ("assigned", False),
+    ]
+
+
+async def test_each_applied_change_is_logged_once_and_stale_ones_not_at_all(
+    session_factory: SessionFactory,
+) -> None:
+    event = declared()
+    first = ticket_updated(event.data, version=1)
+    second = ticket_updated(event.data, version=2, status=TicketStatus.IN_PROGRESS)
+    await apply_events(session_factory, [event, second, first, second, event])
+    changes = await changes_of(session_factory, event.data.declaration_id)
+    assert [change.kind for change in changes] == ["declared", "status_changed"]
+    last = changes[-1]
+    assert last.incident is not None
+    assert last.incident["status"] == "in_progress"
+    assert last.change is not None
+    assert last.change["to_status"] == "in_progress"
+    assert (last.org_id, last.contract_id) == (event.data.org_id, event.data.contract_id)
+    ids = [change.id for change in changes]
+    assert ids == sorted(ids)
+
+
+async def test_every_event_is_journaled_with_its_facts(
+    session_factory: SessionFactory,
+) -> None:
+    event = declared()
+    ticket = ticket_updated(event.data, version=1)
+    await apply_events(session_factory, [event, ticket])
+    async with session_factory() as session:
+        entries = (
+            await session.scalars(
+                select(JournalEntry)
+                .where(JournalEntry.correlation_id == event.data.declaration_id)
+                .order_by(JournalEntry.seq)
+            )
+        ).all()
+    assert [(entry.event_id, entry.type) for entry in entries] == [
+        (event.id, "incident.declared.v1"),
+        (ticket.id, "ticket.updated.v1"),
+    ]
+    assert [entry.org_id for entry in entries] == [event.data.org_id] * 2
+    assert [entry.ticket_number for entry in entries] == [
+        None,
+        ticket.data.ticket.ticket_number,
+    ]
+    assert entries[1].subject == ticket.data.ticket.ticket_number
+    assert entries[0].envelope == json.loads(event.to_json_bytes())
+
+
+async def test_a_declaration_describes_its_site_for_the_map(
+    session_factory: SessionFactory,
+) -> None:
+    site_id = unique("SITE")
+    event = declared(
+        site_id=site_id, site=DeclaredSiteV1(name="Rennes", latitude=48.12, longitude=-1.61)
+    )
+    await apply_events(session_factory, [event])
+    async with session_factory() as session:
+        site = await session.get(Site, site_id)
+    assert site is not None
+    assert (site.org_id, site.name, site.latitude, site.longitude) == (
+        event.data.org_id,
+        "Rennes",
+        48.12,
+        -1.61,
+    )
+
+
+async def changes_of(factory: SessionFactory, declaration_id: str) -> list[IncidentChange]:
+    async with factory() as session:
+        rows = await session.scalars(
+            select(IncidentChange)
+            .where(IncidentChange.declaration_id == declaration_id)
+            .order_by(IncidentChange.id)
+        )
+        return list(rows.all())
+
+
+async def test_the_rebuild_writes_more_rows_than_one_statement_may_carry(
+    session_factory: SessionFactory,
+) -> None:
+    records = [
+        record_from_declaration(declared_data(declaration_id=unique("bulk"))) for _ in range(3000)
+    ]
+    async with session_factory.begin() as session:
+        await apply_incidents(session, records, INCIDENTS)
+    async with session_factory() as session:
+        count = await session.scalar(
+            select(func.count()).where(
+                Incident.declaration_id.in_([record.declaration_id for record in records])
+            )
+        )
+    assert count == 3000

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
+import random
 from datetime import timedelta
 from typing import Any
 
 import pytest
 
+from search.domain.filters import IncidentFilters
+
 from .conftest import Search, token
-from .factories import DECLARED_AT
+from .factories import DECLARED_AT, ticket_updated
 from .tenants import Tenant
 
 
@@ -45,6 +49,59 @@ async def test_pages_cover_the_list_once_in_order(search: Search) -> None:
     assert seen == [event.data.declaration_id for event in expected]
 
 
+async def test_the_cursor_stays_stable_while_rows_change(search: Search) -> None:
+    """Agents work on incidents while a customer pages through the list: each change
+    moves an incident to the top. No incident is shown twice, the pages keep their
+    order, and every incident that did not change meanwhile is shown exactly once."""
+    tenant = Tenant()
+    events = [
+        tenant.declaration(declared_at=DECLARED_AT + timedelta(minutes=index))
+        for index in range(60)
+    ]
+    await search.apply(*events)
+    chooser = random.Random(5)
+    changed: set[str] = set()
+    paging_done = asyncio.Event()
+
+    async def agents_at_work() -> None:
+        version: dict[str, int] = {}
+        moment = DECLARED_AT + timedelta(days=1)
+        while not paging_done.is_set():
+            event = chooser.choice(events)
+            key = event.data.declaration_id
+            version[key] = version.get(key, 0) + 1
+            moment += timedelta(seconds=1)
+            changed.add(key)
+            await search.apply(ticket_updated(event.data, version=version[key], updated_at=moment))
+
+    async def page_through() -> list[tuple[str, str]]:
+        seen: list[tuple[str, str]] = []
+        params: dict[str, Any] = {"limit": 7}
+        try:
+            while True:
+                response = await search.client.get(
+                    "/v1/incidents", params=params, headers=tenant.manager()
+                )
+                assert response.status_code == 200, response.text
+                body = response.json()
+                seen += [(item["updated_at"], item["declaration_id"]) for item in body["items"]]
+                if body["next_cursor"] is None:
+                    return seen
+                params["cursor"] = body["next_cursor"]
+                await asyncio.sleep(0)
+        finally:
+            paging_done.set()
+
+    seen, _ = await asyncio.gather(page_through(), agents_at_work())
+    ids = [declaration_id for _, declaration_id in seen]
+    assert len(ids) == len(set(ids)), "an incident was shown twice"
+    positions = [(updated_at, declaration_id) for updated_at, declaration_id in seen]
+    assert positions == sorted(positions, reverse=True), "the pages went out of order"
+    unchanged = {event.data.declaration_id for event in events} - changed
+    assert unchanged <= set(ids), "an incident that did not change was skipped"
+    assert changed, "the agents changed nothing while the list was read"
+
+
 async def test_a_page_that_ends_the_list_has_no_cursor(search: Search) -> None:
     tenant = Tenant()
     await search.apply(tenant.declaration(), tenant.declaration())
@@ -55,6 +112,10 @@ async def test_a_page_that_ends_the_list_has_no_cursor(search: Search) -> None:
     assert response.json()["next_cursor"] is None
 
 
+# The fingerprint of a query without filters.
+ANY_QUERY = IncidentFilters().fingerprint()
+
+
 def _cursor(values: object) -> str:
     return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
 
@@ -63,13 +124,14 @@ def _cursor(values: object) -> str:
     ("params", "field"),
     [
         ({"cursor": "not a cursor!"}, "cursor"),
-        ({"cursor": _cursor(["2026-11-26T16:00:00+00:00"])}, "cursor"),
-        ({"cursor": _cursor(["yesterday", "d-1"])}, "cursor"),
-        ({"cursor": _cursor(["2026-11-26T16:00:00", "d-1"])}, "cursor"),
-        ({"cursor": _cursor([1, 2])}, "cursor"),
-        ({"cursor": _cursor(["2026-11-26T16:00:00+00:00", "d\x00"])}, "cursor"),
-        ({"cursor": _cursor(["2026-11-26T16:00:00+00:00", "d" * 101])}, "cursor"),
-        ({"cursor": _cursor(["0001-01-01T00:00:00+14:00", "d-1"])}, "cursor"),
+        ({"cursor": _cursor(["2026-11-26T16:00:00+00:00", "d-1"])}, "cursor"),
+        ({"cursor": _cursor(["yesterday", "d-1", ANY_QUERY])}, "cursor"),
+        ({"cursor": _cursor(["2026-11-26T16:00:00", "d-1", ANY_QUERY])}, "cursor"),
+        ({"cursor": _cursor([1, 2, 3])}, "cursor"),
+        ({"cursor": _cursor(["2026-11-26T16:00:00+00:00", "d\x00", ANY_QUERY])}, "cursor"),
+        ({"cursor": _cursor(["2026-11-26T16:00:00+00:00", "d" * 101, ANY_QUERY])}, "cursor"),
+        ({"cursor": _cursor(["0001-01-01T00:00:00+14:00", "d-1", ANY_QUERY])}, "cursor"),
+        ({"cursor": _cursor(["2026-11-26T16:00:00+00:00", "d-1", "another query"])}, "cursor"),
         ({"status": "open"}, "status"),
         ({"priority": "P9"}, "priority"),
         ({"from": "last week"}, "from"),

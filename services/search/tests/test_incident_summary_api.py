@@ -7,7 +7,7 @@ from typing import Any
 from ticketing_common.reference import Priority, TicketStatus
 
 from .conftest import Search
-from .factories import ticket_updated
+from .factories import site_for, ticket_updated
 from .tenants import OPERATIONS, Tenant
 
 NO_STATUS = {
@@ -49,6 +49,32 @@ async def seeded(search: Search) -> Tenant:
     return tenant
 
 
+def lyon(incidents: int, open_count: int, highest: str | None) -> dict[str, Any]:
+    return {
+        "site_id": "SITE-LYON",
+        "name": "Lyon Part-Dieu",
+        "latitude": 45.7606,
+        "longitude": 4.859,
+        "incidents": incidents,
+        "open": open_count,
+        "highest_open_priority": highest,
+    }
+
+
+def paris(incidents: int, open_count: int, highest: str | None) -> dict[str, Any]:
+    place = site_for("SITE-PARIS")
+    assert place is not None
+    return {
+        "site_id": "SITE-PARIS",
+        "name": place.name,
+        "latitude": place.latitude,
+        "longitude": place.longitude,
+        "incidents": incidents,
+        "open": open_count,
+        "highest_open_priority": highest,
+    }
+
+
 async def test_a_manager_counts_its_organization(search: Search) -> None:
     tenant = await seeded(search)
     assert await summary(search, tenant.manager()) == {
@@ -57,6 +83,8 @@ async def test_a_manager_counts_its_organization(search: Search) -> None:
         "by_contract": {tenant.contract(1): 2, tenant.contract(2): 2},
         "by_site": {"SITE-LYON": 2, "SITE-PARIS": 1},
         "total": 4,
+        "open": 4,
+        "sites": [lyon(2, 2, "P1"), paris(1, 1, "P1")],
     }
 
 
@@ -68,7 +96,57 @@ async def test_a_visitor_counts_its_perimeter(search: Search) -> None:
         "by_contract": {tenant.contract(1): 2},
         "by_site": {"SITE-LYON": 2},
         "total": 2,
+        "open": 2,
+        "sites": [lyon(2, 2, "P1")],
     }
+
+
+async def test_the_map_shows_open_incidents_and_their_highest_priority(
+    search: Search,
+) -> None:
+    tenant = Tenant()
+    urgent_done = tenant.declaration(site_id="SITE-LYON")
+    minor_open = tenant.declaration(site_id="SITE-LYON")
+    registering = tenant.declaration(site_id="SITE-LYON")
+    await search.apply(urgent_done, minor_open, registering)
+    await search.apply(
+        ticket_updated(urgent_done.data, version=1, priority=Priority.P1),
+        ticket_updated(
+            urgent_done.data, version=2, status=TicketStatus.RESOLVED, priority=Priority.P1
+        ),
+        ticket_updated(minor_open.data, version=1, priority=Priority.P3),
+    )
+    counts = await summary(search, tenant.manager())
+    # The resolved P1 is counted, but the site's open ones are a P3 and a registering one.
+    assert counts["sites"] == [lyon(3, 2, "P3")]
+    assert counts["open"] == 2
+    assert (await summary(search, tenant.manager(), open="false"))["sites"] == [lyon(1, 0, None)]
+
+
+async def test_a_site_no_declaration_described_has_no_place(search: Search) -> None:
+    tenant = Tenant()
+    await search.apply(tenant.declaration(site_id="SITE-SOMEWHERE", site=None))
+    [site] = (await summary(search, tenant.manager()))["sites"]
+    assert site["site_id"] == "SITE-SOMEWHERE"
+    assert (site["name"], site["latitude"], site["longitude"]) == (None, None, None)
+
+
+async def test_the_figures_match_the_list_for_the_same_filters(search: Search) -> None:
+    tenant = await seeded(search)
+    manager = tenant.manager()
+    for params in ({}, {"status": "new"}, {"contract": tenant.contract(2)}, {"open": "true"}):
+        counts = await summary(search, manager, **params)
+        listed = await search.client.get(
+            "/v1/incidents", params={**params, "limit": 200}, headers=manager
+        )
+        items = listed.json()["items"]
+        assert counts["total"] == len(items), params
+        for status, count in counts["by_status"].items():
+            assert count == sum(item["status"] == status for item in items), (params, status)
+        for site_id, count in counts["by_site"].items():
+            assert count == sum(item["site_id"] == site_id for item in items), (params, site_id)
+        for contract_id, count in counts["by_contract"].items():
+            assert count == sum(item["contract_id"] == contract_id for item in items)
 
 
 async def test_the_filters_of_the_list_narrow_the_counts(search: Search) -> None:
@@ -95,4 +173,6 @@ async def test_another_organization_counts_nothing_of_it(search: Search) -> None
         "by_contract": {},
         "by_site": {},
         "total": 0,
+        "open": 0,
+        "sites": [],
     }

@@ -18,11 +18,15 @@ async def test_every_operation_declares_who_may_call_it(search: Search) -> None:
         for path, methods in document["paths"].items()
         for method, operation in methods.items()
     }
-    assert ("get", "/v1/incidents") in operations
-    assert ("get", "/v1/incidents/summary") in operations
+    for path in ("/v1/incidents", "/v1/incidents/summary", "/v1/incidents/stream"):
+        access = operations[("get", path)]["x-access"]
+        assert access["scope"] == "perimeter", path
+        assert {"customer:visitor", "customer:manager", "ops:agent"} <= set(access["roles"])
+    for path in ("/v1/events", "/v1/events/stream"):
+        access = operations[("get", path)]["x-access"]
+        assert access["scope"] == "operations", path
+        assert set(access["roles"]) == {"ops:agent", "ops:supervisor", "ops:catalog"}
     for key, operation in operations.items():
         assert "x-access" in operation, key
-    access = operations[("get", "/v1/incidents")]["x-access"]
-    assert access["scope"] == "perimeter"
-    assert "customer:visitor" in access["roles"]
-    assert "ops:agent" in access["roles"]
+    stream = operations[("get", "/v1/incidents/stream")]
+    assert "text/event-stream" in stream["responses"]["200"]["content"]

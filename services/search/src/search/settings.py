@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from ticketing_common.settings import ServiceSettings
 
 
@@ -9,6 +11,23 @@ class SearchSettings(ServiceSettings):
     service_name: str = "search"
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/search"
     http_port: int = 8004
+
+    # A comment line this often keeps proxies from closing a quiet stream.
+    stream_heartbeat_seconds: float = Field(default=15.0, gt=0)
+    # A stream ends after this long; the client reconnects with Last-Event-ID and its
+    # token is checked again.
+    stream_max_seconds: float = Field(default=3600.0, gt=0)
+    # How long a client's browser waits before reconnecting (the SSE "retry" field).
+    stream_retry_milliseconds: int = Field(default=3000, ge=0)
+    # Changes held for a client that reads slowly; beyond it its stream ends, and it
+    # resumes from the table.
+    stream_buffer: int = Field(default=1000, ge=1)
+    # The feeds also poll this often, in case a notification was lost.
+    feed_poll_seconds: float = Field(default=1.0, gt=0)
+    # How long the change log keeps changes for clients to resume from.
+    change_log_retention_hours: float = Field(default=72.0, gt=0)
+    # Whether customers see the names of the agents on their incidents.
+    show_agent_names_to_customers: bool = True
 
 
 def load_settings() -> SearchSettings:

@@ -2,90 +2,81 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
 
-from sqlalchemy import (
-    ColumnElement,
-    SQLColumnExpression,
-    Text,
-    and_,
-    false,
-    func,
-    literal,
-    or_,
-    true,
-)
+from sqlalchemy import ColumnElement, Text, and_, func, literal, literal_column, or_, true
+from sqlalchemy.dialects.postgresql import REGCONFIG
 
 from search.adapters.tables import Incident
-from search.domain.filters import IncidentFilters
+from search.domain.filters import IncidentFilters, recent_since
+from search.domain.search_text import LIKE_ESCAPE, SearchText, search_text
+from search.domain.status import CLOSED_INCIDENT_STATUSES, OPEN_INCIDENT_STATUSES
 from ticketing_common.auth.principal import Principal
+from ticketing_common.auth.sql_scope import contract_condition
 
-LIKE_ESCAPE = "\\"
+# The text search configurations of migration 0002: unaccent, then French or English
+# stemming. Constants, never the caller's text.
+_FRENCH = literal_column("'public.search_fr'::regconfig", REGCONFIG)
+_ENGLISH = literal_column("'public.search_en'::regconfig", REGCONFIG)
 
 
 def visible_to(caller: Principal, org: str | None) -> ColumnElement[bool]:
     """Operations see every organization (or the one they name); a manager their own
     organization; a visitor the contracts of their perimeter. A customer naming another
-    organization sees nothing, as if it did not exist."""
-    if caller.is_operations:
-        return Incident.org_id == org if org else true()
-    if caller.org_id is None or (org is not None and org != caller.org_id):
-        return false()
-    condition: ColumnElement[bool] = Incident.org_id == caller.org_id
-    if not caller.sees_whole_organization and caller.perimeter is not None:
-        condition = condition & Incident.contract_id.in_(sorted(caller.perimeter))
-    return condition
+    organization sees nothing, as if it did not exist. The shared rule, so the list
+    never drifts from what ``Principal.may_see_incident`` answers (and the stream uses)."""
+    return contract_condition(caller, Incident.org_id, Incident.contract_id, org)
 
 
-def _folded(value: SQLColumnExpression[Any]) -> ColumnElement[str]:
-    # unaccent before lower: in a database whose collation is "C", lower() leaves
-    # non-ASCII letters alone, so "É" must become "E" first.
-    return func.lower(func.unaccent(value))
-
-
-def _substring_pattern(text: str) -> str:
-    escaped = (
-        text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
-        .replace("%", LIKE_ESCAPE + "%")
-        .replace("_", LIKE_ESCAPE + "_")
+def text_matches(text: SearchText) -> ColumnElement[bool]:
+    """See ``domain/search_text.py``: words in either language, part of the reference,
+    part of the ticket number. Each branch has its index; PostgreSQL ORs their bitmaps."""
+    words = literal(text.words, Text)
+    query = func.websearch_to_tsquery(_FRENCH, words).op("||")(
+        func.websearch_to_tsquery(_ENGLISH, words)
     )
-    return f"%{escaped}%"
-
-
-def text_matches(text: str) -> ColumnElement[bool]:
-    """Case- and accent-insensitive substring of the ticket number, the customer's
-    reference or the description."""
-    pattern = _folded(literal(_substring_pattern(text), Text))
-    return or_(
-        *(
-            _folded(column).like(pattern, escape=LIKE_ESCAPE)
-            for column in (
-                Incident.ticket_number,
-                Incident.customer_reference,
-                Incident.description,
+    branches: list[ColumnElement[bool]] = [Incident.search_document.bool_op("@@")(query)]
+    if text.part_pattern is not None:
+        branches.append(
+            func.search_fold(Incident.customer_reference).like(
+                func.search_fold(literal(text.part_pattern, Text)), escape=LIKE_ESCAPE
             )
         )
-    )
+    if text.ticket_number_pattern is not None:
+        branches.append(
+            Incident.ticket_number.ilike(
+                literal(text.ticket_number_pattern, Text), escape=LIKE_ESCAPE
+            )
+        )
+    return or_(*branches)
 
 
-def matching(filters: IncidentFilters) -> ColumnElement[bool]:
+def matching(filters: IncidentFilters, now: datetime) -> ColumnElement[bool]:
     conditions: list[ColumnElement[bool]] = []
-    if filters.text is not None and filters.text.strip():
-        conditions.append(text_matches(filters.text.strip()))
-    if filters.status is not None:
-        conditions.append(Incident.status == filters.status.value)
-    if filters.contract_id is not None:
-        conditions.append(Incident.contract_id == filters.contract_id)
-    if filters.element_id is not None:
-        conditions.append(Incident.element_id == filters.element_id)
-    if filters.priority is not None:
-        conditions.append(Incident.priority == filters.priority.value)
+    text = search_text(filters.text) if filters.text is not None else None
+    if text is not None:
+        conditions.append(text_matches(text))
+    if filters.statuses:
+        conditions.append(Incident.status.in_(sorted(filters.statuses)))
+    if filters.open is not None:
+        wanted = OPEN_INCIDENT_STATUSES if filters.open else CLOSED_INCIDENT_STATUSES
+        conditions.append(Incident.status.in_(sorted(wanted)))
+    if filters.contract_ids:
+        conditions.append(Incident.contract_id.in_(sorted(filters.contract_ids)))
+    if filters.element_ids:
+        conditions.append(Incident.element_id.in_(sorted(filters.element_ids)))
+    if filters.site_ids:
+        conditions.append(Incident.site_id.in_(sorted(filters.site_ids)))
+    if filters.priorities:
+        conditions.append(Incident.priority.in_(sorted(filters.priorities)))
     if filters.occurred_from is not None:
         conditions.append(Incident.occurred_at >= filters.occurred_from)
     if filters.occurred_to is not None:
         conditions.append(Incident.occurred_at < filters.occurred_to)
+    if filters.recent:
+        conditions.append(Incident.updated_at >= recent_since(now))
     return and_(true(), *conditions)
 
 
-def selection(caller: Principal, filters: IncidentFilters) -> ColumnElement[bool]:
-    return visible_to(caller, filters.org_id) & matching(filters)
+def selection(caller: Principal, filters: IncidentFilters, now: datetime) -> ColumnElement[bool]:
+    return visible_to(caller, filters.org_id) & matching(filters, now)

@@ -1,43 +1,136 @@
-"""The merge rule of ``domain/incident.py``, as single-statement upserts.
+"""The merge rules of ``domain/incident.py`` and ``domain/projection.py`` as single SQL
+upserts.
 
-Each event is one ``INSERT ... ON CONFLICT`` so two consumers racing on the same
-declaration serialize on its row and neither loses the other's change.
+Each write is one ``INSERT ... ON CONFLICT`` so two consumers racing on the same
+declaration serialize on its row and neither loses the other's change. The same
+statements fill the rebuild's shadow tables, several rows at a time.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Column, MetaData, Table, and_, case, func, or_, select, text, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from search.adapters.tables import Incident
-from search.domain.incident import IncidentRecord
+from search.adapters.tables import Incident, Site
+from search.domain.incident import TICKET_FIELDS, IncidentRecord
+from search.domain.projection import SiteRecord
 
-# What a newer ticket version replaces. declared_at is not among them: only the
-# declaration knows it, and a ticket never erases it.
-_TICKET_COLUMNS = tuple(
-    column.name
-    for column in Incident.__table__.columns
-    if column.name not in {"declaration_id", "declared_at"}
+INCIDENTS: Table = Incident.__table__  # type: ignore[assignment]
+SITES: Table = Site.__table__  # type: ignore[assignment]
+
+# What a line of the list, and the change log's copy of it, is made of: not the
+# description (long, and never listed), not the search document, not the version.
+ITEM_COLUMNS: tuple[str, ...] = tuple(
+    name
+    for name in IncidentRecord.__dataclass_fields__
+    if name not in {"description", "ticket_version"}
 )
 
 
-async def apply_declaration(session: AsyncSession, record: IncidentRecord) -> None:
-    """Insert a registering row; on an existing row only fill a missing declared_at."""
-    statement = insert(Incident).values(**record.as_row())
-    statement = statement.on_conflict_do_update(
-        index_elements=[Incident.declaration_id],
-        set_={"declared_at": statement.excluded.declared_at},
-        where=Incident.declared_at.is_(None),
+def _incident_upsert(table: Table, source: Table | None = None) -> Any:
+    """The statement, compiled once and cached: one row given as parameters (the
+    consumer), or every row of a staging table (the rebuild)."""
+    statement = insert(table)
+    if source is not None:
+        statement = statement.from_select(list(RECORD_COLUMNS), select(*source.c))
+    current, incoming = table.c, statement.excluded
+    newer = current.ticket_version < incoming.ticket_version
+    values: dict[str, Any] = {
+        name: case((newer, incoming[name]), else_=current[name]) for name in TICKET_FIELDS
+    }
+    values["declared_at"] = func.coalesce(current.declared_at, incoming.declared_at)
+    values["updated_at"] = func.greatest(current.updated_at, incoming.updated_at)
+    return statement.on_conflict_do_update(
+        index_elements=[current.declaration_id],
+        set_=values,
+        # Only when something changes: the row (and the change log) stay untouched by
+        # a stale or duplicated event.
+        where=or_(
+            newer,
+            and_(current.declared_at.is_(None), incoming.declared_at.is_not(None)),
+            current.updated_at < incoming.updated_at,
+        ),
     )
-    await session.execute(statement)
 
 
-async def apply_ticket(session: AsyncSession, record: IncidentRecord) -> None:
-    """Insert or replace the ticket data, if this version is newer than the row's."""
-    statement = insert(Incident).values(**record.as_row())
-    statement = statement.on_conflict_do_update(
-        index_elements=[Incident.declaration_id],
-        set_={name: statement.excluded[name] for name in _TICKET_COLUMNS},
-        where=Incident.ticket_version < statement.excluded.ticket_version,
+async def apply_incident(
+    session: AsyncSession, record: IncidentRecord, table: Table = INCIDENTS
+) -> dict[str, Any] | None:
+    """Merge ``record`` into its row; the row's listed columns if it changed, else None."""
+    statement = _incident_upsert(table).returning(*(table.c[name] for name in ITEM_COLUMNS))
+    row = (await session.execute(statement, record.as_row())).mappings().one_or_none()
+    return dict(row) if row is not None else None
+
+
+RECORD_COLUMNS: tuple[str, ...] = tuple(IncidentRecord.__dataclass_fields__)
+# Where the rebuild COPYs a batch before merging it: a temporary table of this session.
+STAGING = Table(
+    "incident_staging",
+    MetaData(),
+    *(Column(name, INCIDENTS.c[name].type) for name in RECORD_COLUMNS),
+)
+# Names from search's own metadata, never from input.
+_CREATE_STAGING = (
+    f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING.name} ON COMMIT DELETE ROWS "  # noqa: S608
+    f"AS SELECT {', '.join(RECORD_COLUMNS)} FROM {INCIDENTS.name} WITH NO DATA"
+)
+
+
+def _copied(value: Any) -> Any:
+    return json.dumps(value) if isinstance(value, dict) else value
+
+
+async def apply_incidents(
+    session: AsyncSession, records: Sequence[IncidentRecord], table: Table
+) -> None:
+    """Merge records of distinct declarations, all at once (the rebuild): COPY them
+    into a staging table, then one upsert from it, with the consumer's merge rule."""
+    if not records:
+        return
+    connection = await session.connection()
+    await connection.execute(text(_CREATE_STAGING))
+    raw = await connection.get_raw_connection()
+    driver: Any = raw.driver_connection
+    await driver.copy_records_to_table(
+        STAGING.name,
+        records=[tuple(_copied(value) for value in record.as_row().values()) for record in records],
+        columns=list(RECORD_COLUMNS),
     )
-    await session.execute(statement)
+    await session.execute(_incident_upsert(table, STAGING))
+    await session.execute(text(f"TRUNCATE {STAGING.name}"))
+
+
+def _site_upsert(table: Table) -> Any:
+    statement = insert(table)
+    current, incoming = table.c, statement.excluded
+    return statement.on_conflict_do_update(
+        index_elements=[current.site_id],
+        set_={column.name: incoming[column.name] for column in table.c if column.name != "site_id"},
+        where=tuple_(current.described_at, current.described_by)
+        < tuple_(incoming.described_at, incoming.described_by),
+    )
+
+
+def _site_row(site: SiteRecord) -> dict[str, Any]:
+    return {
+        "site_id": site.site_id,
+        "org_id": site.org_id,
+        "name": site.name,
+        "latitude": site.latitude,
+        "longitude": site.longitude,
+        "described_at": site.described_at,
+        "described_by": site.described_by,
+    }
+
+
+async def apply_sites(
+    session: AsyncSession, sites: Sequence[SiteRecord], table: Table = SITES
+) -> None:
+    """Keep each site's latest description (distinct sites per call)."""
+    if sites:
+        await session.execute(_site_upsert(table), [_site_row(site) for site in sites])

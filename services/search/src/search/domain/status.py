@@ -26,3 +26,18 @@ class IncidentStatus(StrEnum):
 
 def incident_status(ticket_status: TicketStatus) -> IncidentStatus:
     return IncidentStatus(ticket_status.value)
+
+
+# Still waiting for an outcome: a declaration being registered counts as open too.
+OPEN_INCIDENT_STATUSES: frozenset[IncidentStatus] = frozenset(
+    {
+        IncidentStatus.REGISTERING,
+        IncidentStatus.NEW,
+        IncidentStatus.ACKNOWLEDGED,
+        IncidentStatus.IN_PROGRESS,
+        IncidentStatus.PENDING_CUSTOMER,
+    }
+)
+CLOSED_INCIDENT_STATUSES: frozenset[IncidentStatus] = frozenset(IncidentStatus) - (
+    OPEN_INCIDENT_STATUSES
+)

@@ -1,12 +1,15 @@
-"""The incident list's cursor: the (updated_at, declaration_id) of a page's last row."""
+"""The incident list's cursor: the (updated_at, declaration_id) of a page's last row,
+and the query it belongs to."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 from search.adapters.incident_queries import ListPosition
-from search.adapters.tables import Incident
+from search.domain.filters import IncidentFilters
 from ticketing_common.web.paging import decode_cursor, encode_cursor
 from ticketing_common.web.problems import invalid
 
@@ -15,21 +18,29 @@ from ticketing_common.web.problems import invalid
 _DECLARATION_ID = re.compile(r"[^\x00-\x1f\x7f]{1,100}")
 
 
-def cursor_after(row: Incident) -> str:
+def cursor_after(row: Mapping[str, Any], filters: IncidentFilters) -> str:
+    updated_at: datetime = row["updated_at"]
     # isoformat keeps the microseconds, so the position is exact.
-    return encode_cursor([row.updated_at.isoformat(), row.declaration_id])
+    return encode_cursor([updated_at.isoformat(), row["declaration_id"], filters.fingerprint()])
 
 
-def position_of(cursor: str | None) -> ListPosition | None:
-    """The position a cursor names; 422 naming ``cursor`` when it names none."""
-    values = decode_cursor(cursor, 2)
+def position_of(cursor: str | None, filters: IncidentFilters) -> ListPosition | None:
+    """The position a cursor names; 422 naming ``cursor`` when it names none, or
+    belongs to another query."""
+    values = decode_cursor(cursor, 3)
     if values is None:
         return None
-    updated_at, declaration_id = values
-    if not isinstance(updated_at, str) or not isinstance(declaration_id, str):
+    updated_at, declaration_id, fingerprint = values
+    if not all(isinstance(value, str) for value in values):
         raise _not_ours()
     if not _DECLARATION_ID.fullmatch(declaration_id):
         raise _not_ours()
+    if fingerprint != filters.fingerprint():
+        raise invalid(
+            "cursor",
+            "this cursor belongs to a list with other filters; start again without it",
+            location="query",
+        )
     try:
         parsed = datetime.fromisoformat(updated_at)
         if parsed.tzinfo is None:

@@ -1,22 +1,24 @@
-"""The query parameters that narrow the incident list and its summary."""
+"""The query parameters that narrow the incident list, its summary and its cursor."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Query
 from pydantic import AwareDatetime
 
 from search.domain.filters import IncidentFilters
 from search.domain.status import IncidentStatus
+from search.entrypoints.api.query_values import NO_CONTROL_CHARACTERS, QueryErrors, in_utc
 from ticketing_common.reference import Priority
 from ticketing_common.web.problems import invalid
 
-# PostgreSQL refuses NUL in text: without this, such a value would be a 500, not a 422.
-NO_CONTROL_CHARACTERS = r"^[^\x00-\x1f\x7f]*$"
 
-Identifier = Annotated[str | None, Query(max_length=100, pattern=NO_CONTROL_CHARACTERS)]
+def _several(description: str, values: list[str] | None = None) -> Any:
+    extra = {"items": {"type": "string", "enum": values}} if values else None
+    return Query(
+        description=f"{description} Repeat the parameter for several.", json_schema_extra=extra
+    )
 
 
 def incident_filters(
@@ -25,14 +27,29 @@ def incident_filters(
         Query(
             max_length=200,
             pattern=NO_CONTROL_CHARACTERS,
-            description="Part of the ticket number, the customer's reference or the "
-            "description; case and accents are ignored.",
+            description="Words of the reference or the description (French or English), "
+            'part of the reference, or part of the ticket number ("1234"); case and '
+            "accents are ignored.",
         ),
     ] = None,
-    status: Annotated[IncidentStatus | None, Query()] = None,
-    contract: Identifier = None,
-    element: Identifier = None,
-    priority: Annotated[Priority | None, Query()] = None,
+    status: Annotated[
+        list[str] | None,
+        _several("Statuses.", [status.value for status in IncidentStatus]),
+    ] = None,
+    open_: Annotated[
+        bool | None,
+        Query(
+            alias="open",
+            description="true: registering, new, acknowledged, in progress or pending the "
+            "customer; false: resolved, closed or cancelled.",
+        ),
+    ] = None,
+    contract: Annotated[list[str] | None, _several("Contract ids.")] = None,
+    element: Annotated[list[str] | None, _several("Park element ids.")] = None,
+    site: Annotated[list[str] | None, _several("Site ids.")] = None,
+    priority: Annotated[
+        list[str] | None, _several("Priorities.", [priority.value for priority in Priority])
+    ] = None,
     occurred_from: Annotated[
         AwareDatetime | None,
         Query(alias="from", description="Incidents that occurred at or after this time."),
@@ -41,37 +58,41 @@ def incident_filters(
         AwareDatetime | None,
         Query(alias="to", description="Incidents that occurred before this time."),
     ] = None,
+    recent: Annotated[
+        bool,
+        Query(description="Only incidents with a change in the last 7 days."),
+    ] = False,
     org: Annotated[
         str | None,
         Query(
             max_length=100,
             pattern=NO_CONTROL_CHARACTERS,
-            description="Operations only: one organization.",
+            description="Operations: one organization. A customer naming another "
+            "organization than theirs gets nothing.",
         ),
     ] = None,
 ) -> IncidentFilters:
-    start = _in_utc("from", occurred_from)
-    end = _in_utc("to", occurred_to)
+    errors = QueryErrors()
+    statuses = errors.choices("status", status, IncidentStatus)
+    priorities = errors.choices("priority", priority, Priority)
+    contracts = errors.identifiers("contract", contract)
+    elements = errors.identifiers("element", element)
+    sites = errors.identifiers("site", site)
+    errors.raise_if_any()
+    start = in_utc("from", occurred_from)
+    end = in_utc("to", occurred_to)
     if start is not None and end is not None and end <= start:
         raise invalid("to", "must be later than from", location="query")
     return IncidentFilters(
         text=q,
-        status=status,
-        contract_id=contract,
-        element_id=element,
-        priority=priority,
+        statuses=statuses,
+        open=open_,
+        contract_ids=contracts,
+        element_ids=elements,
+        site_ids=sites,
+        priorities=priorities,
         occurred_from=start,
         occurred_to=end,
+        recent=recent,
         org_id=org,
     )
-
-
-def _in_utc(field: str, value: datetime | None) -> datetime | None:
-    """The time in UTC; a time whose UTC falls off the calendar (year 0 or 10000) is
-    refused here rather than failing in the database driver."""
-    if value is None:
-        return None
-    try:
-        return value.astimezone(UTC)
-    except OverflowError as exc:
-        raise invalid(field, "out of the supported range", location="query") from exc

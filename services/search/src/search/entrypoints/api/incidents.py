@@ -1,4 +1,4 @@
-"""``/v1/incidents``: the customers' incident list, newest change first, and its counts."""
+"""``/v1/incidents``: the customers' incident list, newest change first, and its figures."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from fastapi import APIRouter, Depends
 from search.adapters import incident_queries
 from search.domain.filters import IncidentFilters
 from search.domain.views import IncidentItem, IncidentSummary
+from search.domain.visibility import incident_item, reader_of
 from search.entrypoints.api.incident_cursor import cursor_after, position_of
 from search.entrypoints.api.incident_filters import incident_filters
+from search.services import Services
 from ticketing_common.auth.principal import CUSTOMER_ROLES, OPERATIONS_ROLES
 from ticketing_common.web.access import CurrentPrincipal, Scope, access
 from ticketing_common.web.dependencies import ReadSession
@@ -25,25 +27,35 @@ Filters = Annotated[IncidentFilters, Depends(incident_filters)]
 # Declared before any "/{id}" route a later version adds, so "summary" is never an id.
 @router.get("/summary", **access(READERS, Scope.PERIMETER))
 async def incident_summary(
-    caller: CurrentPrincipal, session: ReadSession, filters: Filters
+    caller: CurrentPrincipal, session: ReadSession, services: Services, filters: Filters
 ) -> IncidentSummary:
-    """Counts by status, priority, contract and site: the dashboard and the map."""
-    return await incident_queries.summarize(session, caller, filters)
+    """Counts by status, priority, contract and site, and each site's place and open
+    incidents: the dashboard and the map, for the same filters as the list."""
+    return await incident_queries.summarize(session, caller, filters, now=services.clock())
 
 
 @router.get("", **access(READERS, Scope.PERIMETER))
 async def list_incidents(
     caller: CurrentPrincipal,
     session: ReadSession,
+    services: Services,
     filters: Filters,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> Page[IncidentItem]:
     rows = await incident_queries.list_incidents(
-        session, caller, filters, after=position_of(cursor), limit=limit
+        session,
+        caller,
+        filters,
+        now=services.clock(),
+        after=position_of(cursor, filters),
+        limit=limit,
     )
     page = rows[:limit]
+    reader = reader_of(
+        caller, agent_names_for_customers=services.settings.show_agent_names_to_customers
+    )
     return Page[IncidentItem](
-        items=[IncidentItem.model_validate(row) for row in page],
-        next_cursor=cursor_after(page[-1]) if len(rows) > limit else None,
+        items=[incident_item(row, reader) for row in page],
+        next_cursor=cursor_after(page[-1], filters) if len(rows) > limit else None,
     )

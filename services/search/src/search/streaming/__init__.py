@@ -1,0 +1,2 @@
+"""Live delivery: each replica's feeds of the change log and the journal, and their
+subscribers."""
