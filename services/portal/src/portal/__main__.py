@@ -1,0 +1,3 @@
+from portal.entrypoints.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Signing in: demo users in development, OpenID Connect in production; sessions."""

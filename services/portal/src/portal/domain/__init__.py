@@ -1,0 +1,1 @@
+"""Pure rules of the portal: no I/O, unit tested."""

@@ -1,0 +1,1 @@
+"""The portal's web plumbing: sessions, CSRF, security headers, page rendering."""
