@@ -22,6 +22,8 @@ class AcmeObjects:
     ticket_in_perimeter: str
     declaration_outside: str
     ticket_outside: str
+    attachment_in_perimeter: str
+    attachment_outside: str
 
 
 def path_values(objects: AcmeObjects, *, outside: bool) -> dict[str, str]:
@@ -35,10 +37,22 @@ def path_values(objects: AcmeObjects, *, outside: bool) -> dict[str, str]:
         "element_id": "EL-ACME-BKP-1" if outside else "EL-ACME-FE-1",
         "site_id": "SITE-ACME-LYON",
         "contact_id": "C-ACME-JEANNE",
+        "attachment_id": objects.attachment_outside if outside else objects.attachment_in_perimeter,
+        # No such dead letter: operations are refused or answered 404, never a 5xx.
+        "dead_letter_id": "0000000000000000",
+        # No such delivery either: a resend is refused or answered 404, and no email goes.
+        "delivery_id": "999999999",
     }
 
 
-def declaration_body(contract_id: str, element_id: str) -> dict[str, Any]:
+# Operations whose body names objects of ORG-ACME: another organization, or a visitor
+# outside the perimeter, must be refused (404, or 422 "unknown").
+NAMES_OBJECTS_IN_BODY: frozenset[tuple[str, str]] = frozenset({("post", "/v1/declarations")})
+
+
+def declaration_body(
+    contract_id: str, element_id: str, attachment_ids: list[str] | None = None
+) -> dict[str, Any]:
     return {
         "contract_id": contract_id,
         "element_id": element_id,
@@ -49,6 +63,7 @@ def declaration_body(contract_id: str, element_id: str) -> dict[str, Any]:
         "occurred_at": (datetime.now(UTC) - timedelta(minutes=1)).isoformat(),
         "customer_reference": "Access probe",
         "description": "Created by the access probe.",
+        "attachment_ids": attachment_ids or [],
     }
 
 
@@ -59,6 +74,18 @@ BODIES: dict[tuple[str, str], BodyFactory] = {
         "CT-ACME-1003" if outside else "CT-ACME-1001",
         "EL-ACME-BKP-1" if outside else "EL-ACME-FE-1",
     ),
+    # JSON where a file is expected: admitted callers get 415, the others 401/403.
+    ("post", "/v1/attachments"): lambda _o, _out: {},
+    ("post", "/v1/tickets/{ticket_number}/transitions"): lambda _o, _out: {"action": "acknowledge"},
+    ("post", "/v1/tickets/{ticket_number}/comments"): lambda _o, _out: {
+        "body": "Access probe",
+        "visibility": "public",
+    },
+    ("post", "/v1/tickets/{ticket_number}/assignment"): lambda _o, _out: {"action": "take"},
+    ("post", "/v1/tickets/{ticket_number}/priority"): lambda _o, _out: {
+        "priority": "P3",
+        "reason": "Access probe",
+    },
     ("put", "/v1/catalog/organizations/{org_id}"): lambda _o, _out: {"name": "Acmé Industries"},
     ("put", "/v1/catalog/contracts/{contract_id}"): lambda _o, _out: {
         "org_id": "ORG-ACME",
@@ -104,6 +131,8 @@ def markers_of_acme(objects: AcmeObjects) -> tuple[str, ...]:
         objects.declaration_outside,
         objects.ticket_in_perimeter,
         objects.ticket_outside,
+        objects.attachment_in_perimeter,
+        objects.attachment_outside,
     )
 
 
@@ -114,4 +143,5 @@ def markers_outside_perimeter(objects: AcmeObjects) -> tuple[str, ...]:
         "EL-ACME-BKP-1",
         objects.declaration_outside,
         objects.ticket_outside,
+        objects.attachment_outside,
     )

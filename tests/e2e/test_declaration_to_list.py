@@ -161,22 +161,33 @@ async def test_a_declaration_reaches_the_list_and_the_mailboxes_once(
             "astreinte@example.com": "en",
         }
 
+        # Then the ticket number, in the same thread (it refers to the first email).
         async def all_mail() -> dict[str, Any] | None:
             mails = {
                 address: [m for m in e2e_mail.to(address) if reference in m.subject]
                 for address in expected
             }
-            return mails if all(mails.values()) else None
+            return mails if all(len(found) == 2 for found in mails.values()) else None
 
-        mails = await eventually(all_mail, "the acknowledgements")
+        mails = await eventually(all_mail, "the acknowledgements and the ticket numbers")
         for address, language in expected.items():
-            [mail] = mails[address]
+            acknowledged = ("Déclaration d'incident reçue", "Incident declaration received")
+            [mail] = [m for m in mails[address] if any(a in m.subject for a in acknowledged)]
+            [number_mail] = [m for m in mails[address] if m is not mail]
+            assert number_mail.subject == f"[{ticket_number}] {reference}"
+            assert ticket_number in number_mail.text()
+            [root] = [m for m in (mail, number_mail) if m.message["In-Reply-To"] is None]
+            [reply] = [m for m in (mail, number_mail) if m is not root]
+            assert reply.message["In-Reply-To"] == root.message["Message-ID"]
+            assert reply.message["References"] == root.message["Message-ID"]
             if language == "fr":
                 assert "Déclaration d'incident reçue" in mail.subject
                 assert "Bonjour" in mail.text()
+                assert "enregistré sous le numéro" in number_mail.text()
             else:
                 assert "Incident declaration received" in mail.subject
                 assert "Hello" in mail.text() or "Dear" in mail.text()
+                assert "registered as" in number_mail.text()
 
         # The same request again: the same answer, and nothing new.
         again = await client.post(
@@ -204,7 +215,7 @@ async def test_a_declaration_reaches_the_list_and_the_mailboxes_once(
         assert await count_tickets(system, declaration_id) == 1
         assert len(await list_rows(client, system, reference)) == 1
         for address in expected:
-            assert len([m for m in e2e_mail.to(address) if reference in m.subject]) == 1
+            assert len([m for m in e2e_mail.to(address) if reference in m.subject]) == 2
 
 
 async def republish_declared_event(system: System, declaration_id: str) -> None:
