@@ -4,12 +4,12 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-PACKAGES := libs/common libs/devkit services/intake services/ticket-store services/notification services/search
+PACKAGES := libs/common libs/devkit services/intake services/ticket-store services/notification services/search services/portal
 PROJECTS := $(foreach p,$(PACKAGES),$(p)/pyproject.toml)
 # Type-checked one package at a time: each has a tests/ folder of its own.
-TYPED := libs/common libs/devkit/src $(filter services/%,$(PACKAGES)) tests
+TYPED := libs/common libs/devkit/src $(filter services/%,$(PACKAGES)) tests bench
 
-.PHONY: help install run test lint format typecheck pytest token schemas constraints servers clean
+.PHONY: help install run test lint format typecheck pytest token schemas constraints servers clean bench bench-full
 
 help:
 	@echo "make run        the whole system with demo data (Ctrl-C stops it)"
@@ -17,6 +17,8 @@ help:
 	@echo "make token      a development token: make token ARGS='--demo customer'"
 	@echo "make format     format the code with ruff"
 	@echo "make schemas    export the events' JSON Schemas after a compatible change"
+	@echo "make bench      a quick benchmark beside the machine's limits (under 2 minutes)"
+	@echo "make bench-full the full benchmark: fixed rates, a million incidents, profiles"
 
 install: $(STAMP)
 
@@ -58,6 +60,14 @@ token: install
 schemas: install
 	$(BIN)/ticketing-export-schemas
 
+# Benchmarks (bench/README.md): the system as make run starts it, on its own databases,
+# vhost and ports, beside the machine's limits. Reports go to var/bench/.
+bench: install
+	$(BIN)/python -m bench --plan quick $(ARGS)
+
+bench-full: install
+	$(BIN)/python -m bench --plan full --profile $(ARGS)
+
 # Pin every third-party package at the version installed now (no download addresses).
 constraints: install
 	( echo "# Exact versions of every third-party package, direct or not. Install with"; \
@@ -67,3 +77,16 @@ constraints: install
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache var
+
+# The failure suite's long form: thousands of declarations while RabbitMQ, PostgreSQL
+# and every service are stopped, killed and restarted (docs/reliability.md). Its short
+# form runs in `make test`. FAILURE_SUITE_SEED=<n> replays a run's random choices.
+.PHONY: test-failures dead-letters
+test-failures: install
+	FAILURE_SUITE=long $(BIN)/pytest tests/failures -p no:cacheprovider
+
+# How many dead letters wait in each service's queues (AMQP_URL as for make run); see
+# `<service> dead-letters --help` to list, show, replay or purge them.
+dead-letters: install
+	@for service in intake ticket-store notification search; do \
+		$(BIN)/$$service dead-letters count || exit 1; done

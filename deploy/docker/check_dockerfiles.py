@@ -24,6 +24,7 @@ SERVICES = (
     ("ticket-store", "ticket-store", 8002),
     ("notification", "notification", 8003),
     ("search", "search", 8004),
+    ("portal", "portal", 8000),
 )
 
 
