@@ -99,6 +99,12 @@ async def test_only_the_organization_and_operations_download(intake: Intake) -> 
     assert (await intake.client.get(url)).status_code == 401
 
 
+async def test_an_id_made_of_a_slash_is_not_found_not_redirected(intake: Intake) -> None:
+    # "/v1/attachments/%2F" once answered a 307 to "/v1/attachments/" (found by the fuzz test).
+    for path in ("/v1/attachments/%2F", "/v1/attachments/"):
+        assert_problem(await intake.client.get(path, headers=auth("customer")), 404)
+
+
 async def test_operations_do_not_upload(intake: Intake) -> None:
     assert_problem(await upload(intake, multipart(part(PNG)), user="agent"), 403)
     anonymous = await intake.client.post(

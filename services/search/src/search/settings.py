@@ -26,8 +26,9 @@ class SearchSettings(ServiceSettings):
     feed_poll_seconds: float = Field(default=1.0, gt=0)
     # How long the change log keeps changes for clients to resume from.
     change_log_retention_hours: float = Field(default=72.0, gt=0)
-    # Whether customers see the names of the agents on their incidents.
-    show_agent_names_to_customers: bool = True
+    # When set, customers never see agents' names on their incidents (the same setting as
+    # the ticket store's, so one provider-wide choice hides them everywhere).
+    hide_agent_names: bool = False
 
 
 def load_settings() -> SearchSettings:

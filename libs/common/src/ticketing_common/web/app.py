@@ -52,7 +52,15 @@ def create_service_app(
         finally:
             await runtime.stop()
 
-    app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
+    # No redirects to the path with or without a trailing slash: an API client gets the
+    # problem+json 404 of a path that does not exist, not a 307 it may not follow.
+    app = FastAPI(
+        title=title,
+        description=description,
+        version=version,
+        lifespan=lifespan,
+        redirect_slashes=False,
+    )
     app.state.runtime = runtime
     app.state.token_verifier = token_verifier(settings)
     app.state.readiness = runtime.readiness

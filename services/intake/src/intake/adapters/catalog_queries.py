@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake.adapters.tables import Contact, Contract, Element, Site
-from ticketing_common.auth.principal import Principal, Role
+from ticketing_common.auth.principal import Principal
+from ticketing_common.auth.sql_scope import contract_condition, organization_condition
 
 # Punctuation that separates words in numbers and labels ("FR-2024/1001", "VPN Lyon – Paris"):
 # each becomes a space, so a search finds what follows it as a word of its own.
@@ -40,22 +41,13 @@ def word_prefix(column: Any, query: str) -> ColumnElement[bool]:
 
 
 def contract_scope(caller: Principal, org: str | None) -> ColumnElement[bool]:
-    if caller.is_operations:
-        return Contract.org_id == org if org else true()
-    if caller.org_id is None or (org is not None and org != caller.org_id):
-        return false()
-    condition: ColumnElement[bool] = Contract.org_id == caller.org_id
-    if caller.perimeter is not None and Role.CUSTOMER_MANAGER not in caller.roles:
-        condition = condition & Contract.id.in_(sorted(caller.perimeter))
-    return condition
+    """Contracts the caller may declare on: the shared rule, so the form never offers
+    what a declaration would refuse."""
+    return contract_condition(caller, Contract.org_id, Contract.id, org)
 
 
 def org_scope(column: Any, caller: Principal, org: str | None) -> ColumnElement[bool]:
-    if caller.is_operations:
-        return column == org if org else true()
-    if caller.org_id is None or (org is not None and org != caller.org_id):
-        return false()
-    return column == caller.org_id  # type: ignore[no-any-return]
+    return organization_condition(caller, column, org)
 
 
 async def _page(

@@ -53,9 +53,7 @@ async def incident_stream(
     keep the connection open. Reconnect with ``Last-Event-ID`` to receive what you
     missed."""
     resume_after = parse_last_event_id(last_event_id)
-    reader = reader_of(
-        caller, agent_names_for_customers=services.settings.show_agent_names_to_customers
-    )
+    reader = reader_of(caller, agent_names_for_customers=not services.settings.hide_agent_names)
 
     def accepts(row: FeedRow) -> bool:
         values = row.values

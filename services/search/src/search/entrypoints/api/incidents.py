@@ -52,9 +52,7 @@ async def list_incidents(
         limit=limit,
     )
     page = rows[:limit]
-    reader = reader_of(
-        caller, agent_names_for_customers=services.settings.show_agent_names_to_customers
-    )
+    reader = reader_of(caller, agent_names_for_customers=not services.settings.hide_agent_names)
     return Page[IncidentItem](
         items=[incident_item(row, reader) for row in page],
         next_cursor=cursor_after(page[-1], filters) if len(rows) > limit else None,
