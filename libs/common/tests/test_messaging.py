@@ -450,3 +450,45 @@ async def test_the_running_relay_wakes_on_commit_without_waiting_for_its_poll(
         assert message.message_id == event.id
     finally:
         await relay.stop()
+
+
+class CountingRelay(OutboxRelay):
+    """A relay that remembers how many rows each of its batches claimed."""
+
+    batches: list[int]
+
+    async def publish_batch(self) -> int:
+        claimed = await super().publish_batch()
+        if claimed:
+            self.batches.append(claimed)
+        return claimed
+
+
+@pytest.mark.usefixtures("clean_outbox")
+async def test_rows_committed_within_the_gather_window_go_in_one_batch(
+    broker: AbstractRobustConnection,
+    spec: QueueSpec,
+    session_factory: SessionFactory,
+    messaging_database_url: str,
+) -> None:
+    relay = CountingRelay(
+        session_factory=session_factory,
+        publisher=ConfirmedPublisher(broker),
+        dsn=asyncpg_dsn(messaging_database_url),
+        poll_seconds=600,
+        gather_seconds=1.0,
+    )
+    relay.batches = []
+    relay.start()
+    try:
+        await asyncio.sleep(0.5)  # let it listen and find the outbox empty
+        events = [declared_event() for _ in range(5)]
+        for event in events:  # five transactions, each waking the relay
+            async with UnitOfWork(session_factory) as uow:
+                await uow.emit(event)
+                await uow.commit()
+        messages = await drain_after(await queue_of(broker, spec.name), expected=5, timeout=30)
+        assert sorted(str(m.message_id) for m in messages) == sorted(e.id for e in events)
+        assert relay.batches == [5]
+    finally:
+        await relay.stop()

@@ -145,6 +145,7 @@ class ServiceRuntime:
                 dsn=asyncpg_dsn(self.settings.database_url),
                 batch_size=self.settings.outbox_batch_size,
                 poll_seconds=self.settings.outbox_poll_seconds,
+                gather_seconds=self.settings.outbox_gather_ms / 1000,
                 retention=timedelta(hours=self.settings.outbox_retention_hours),
             )
             self._relay.start()
