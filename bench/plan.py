@@ -48,7 +48,8 @@ QUICK = Plan(
     users_per_organization=10,
     warmup_declarations=40,
     idle_seconds=3.0,
-    fixed_rates=(200.0,),
+    # A rate the system holds and the target's: the search then looks between the two.
+    fixed_rates=(50.0, 200.0),
     fixed_seconds=8.0,
     # The fixed 200/s step tells whether to search up or down from it.
     search_start_rate=200.0,
