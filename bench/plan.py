@@ -48,12 +48,13 @@ QUICK = Plan(
     users_per_organization=10,
     warmup_declarations=40,
     idle_seconds=3.0,
-    # A rate the system holds and the target's: the search then looks between the two.
-    fixed_rates=(50.0, 200.0),
+    # A check that nothing moved much, in under two minutes: a rate this machine holds
+    # (bench/RESULTS.md: about 20/s), then one step above it. The targets' rates are
+    # make bench-full's.
+    fixed_rates=(20.0,),
     fixed_seconds=8.0,
-    # The fixed 200/s step tells whether to search up or down from it.
-    search_start_rate=200.0,
-    search_steps=2,
+    search_start_rate=30.0,
+    search_steps=1,
     search_seconds=5.0,
     drain_seconds=5.0,
     settle_seconds=10.0,
