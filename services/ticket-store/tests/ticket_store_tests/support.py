@@ -153,7 +153,12 @@ class Desktop:
             version = await self.version_as_operations(number)
         if version is not None:
             headers["If-Match"] = f'"{version}"'
-        return await self.client.post(f"/v1/tickets/{number}/{what}", json=body, headers=headers)
+        # Encoded here, ASCII-escaped, so a body may carry what a JSON client can send
+        # and httpx cannot encode (a lone surrogate, "\ud800").
+        headers["Content-Type"] = "application/json"
+        return await self.client.post(
+            f"/v1/tickets/{number}/{what}", content=json.dumps(body).encode(), headers=headers
+        )
 
     async def version_as_operations(self, number: str) -> int:
         # Read as an agent: the version is the same for everybody, and a customer

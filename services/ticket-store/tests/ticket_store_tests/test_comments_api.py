@@ -57,6 +57,8 @@ async def test_comments_public_and_internal(
         ("customer", {"body": "   ", "visibility": "public"}, "body"),
         ("customer", {"body": "x" * 10001, "visibility": "public"}, "body"),
         ("customer", {"body": "bell\x07", "visibility": "public"}, "body"),
+        # The rule every service shares (ticketing_common.text): no lone surrogate.
+        ("customer", {"body": "half \ud800 a pair", "visibility": "public"}, "body"),
         ("customer", {"visibility": "public"}, "body"),
         ("customer", {"body": "x", "visibility": "public", "public": True}, "public"),
     ],

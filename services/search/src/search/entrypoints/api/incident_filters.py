@@ -9,9 +9,10 @@ from pydantic import AwareDatetime
 
 from search.domain.filters import IncidentFilters
 from search.domain.status import IncidentStatus
-from search.entrypoints.api.query_values import NO_CONTROL_CHARACTERS, QueryErrors, in_utc
+from search.entrypoints.api.query_values import QueryErrors, in_utc
 from ticketing_common.reference import Priority
 from ticketing_common.web.problems import invalid
+from ticketing_common.web.query import NO_CONTROL_CHARACTERS
 
 
 def _several(description: str, values: list[str] | None = None) -> Any:

@@ -10,7 +10,6 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from search.domain.changes import ChangeKind
 from search.domain.views import IncidentChanged
 from search.domain.visibility import change_view, incident_item, may_see_change, reader_of
-from search.entrypoints.api.query_values import NO_CONTROL_CHARACTERS
 from search.entrypoints.api.sse import (
     STREAM_RESPONSES,
     LastEventId,
@@ -22,6 +21,7 @@ from search.services import Services
 from search.streaming.subscription import FeedRow
 from ticketing_common.auth.principal import CUSTOMER_ROLES, OPERATIONS_ROLES
 from ticketing_common.web.access import CurrentPrincipal, Scope, access
+from ticketing_common.web.query import NO_CONTROL_CHARACTERS
 
 router = APIRouter(prefix="/v1/incidents", tags=["incidents"])
 

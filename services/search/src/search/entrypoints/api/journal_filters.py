@@ -11,8 +11,9 @@ from fastapi import Query
 from pydantic import AwareDatetime
 
 from search.domain.journal_filters import JournalFilters
-from search.entrypoints.api.query_values import NO_CONTROL_CHARACTERS, QueryErrors, in_utc
+from search.entrypoints.api.query_values import QueryErrors, in_utc
 from ticketing_common.web.problems import invalid
+from ticketing_common.web.query import NO_CONTROL_CHARACTERS
 
 _EVENT_TYPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
 

@@ -15,8 +15,6 @@ from typing import TypeVar
 
 from ticketing_common.web.problems import FieldError, invalid, invalid_fields
 
-# PostgreSQL refuses NUL in text: without this, such a value would be a 500, not a 422.
-NO_CONTROL_CHARACTERS = r"^[^\x00-\x1f\x7f]*$"
 _CLEAN = re.compile(r"[^\x00-\x1f\x7f]{1,100}")
 MAX_VALUES = 50
 
