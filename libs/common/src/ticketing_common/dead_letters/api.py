@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Literal
 
 import aio_pika
 from fastapi import APIRouter, Path, Query
 
-from ticketing_common.auth.principal import Role
+from ticketing_common.auth.principal import Principal, Role
 from ticketing_common.dead_letters.queue import (
     BrokerUnavailable,
     DeadLetterQueue,
@@ -158,16 +158,38 @@ async def show_dead_letter(
     return detail_of(found[0])
 
 
+_LOGGED = {"replay": "dead letters replayed", "purge": "dead letters purged"}
+
+
+async def _act(
+    runtime: ServiceRuntime,
+    principal: Principal,
+    queue: str | None,
+    selection: Selection,
+    action: Literal["replay", "purge"],
+) -> DeadLetterOutcome:
+    """Replay or purge the selected dead letters, log who asked, answer the outcome.
+    Naming dead letters (``keys``) makes "none found" a 404."""
+    spec = _spec(runtime, queue)
+    async with _dead_letters(runtime, spec) as dead_letters:
+        act = dead_letters.replay if action == "replay" else dead_letters.purge
+        outcome = await act(selection)
+    log.info(
+        _LOGGED[action],
+        by=principal.sub,
+        queue=spec.name,
+        reason=selection.reason,
+        ids=outcome.done,
+    )
+    return _answer(outcome, single=selection.keys is not None)
+
+
 @router.post("/replay", **access(OPERATORS, Scope.OPERATIONS))
 async def replay_dead_letters(
     runtime: Runtime, principal: CurrentPrincipal, queue: QueueName = None, reason: Reason = None
 ) -> DeadLetterOutcome:
     """Send every dead letter (of ``reason``, when given) back to its queue."""
-    spec = _spec(runtime, queue)
-    async with _dead_letters(runtime, spec) as dead_letters:
-        outcome = await dead_letters.replay(Selection(reason=reason))
-    log.info("dead letters replayed", by=principal.sub, queue=spec.name, count=len(outcome.done))
-    return _answer(outcome, single=False)
+    return await _act(runtime, principal, queue, Selection(reason=reason), "replay")
 
 
 @router.post("/{dead_letter_id}/replay", **access(OPERATORS, Scope.OPERATIONS))
@@ -178,11 +200,8 @@ async def replay_dead_letter(
     queue: QueueName = None,
 ) -> DeadLetterOutcome:
     """Send one dead letter back to its queue (all of them, if an event id names several)."""
-    spec = _spec(runtime, queue)
-    async with _dead_letters(runtime, spec) as dead_letters:
-        outcome = await dead_letters.replay(Selection(keys=frozenset({dead_letter_id})))
-    log.info("dead letter replayed", by=principal.sub, queue=spec.name, ids=outcome.done)
-    return _answer(outcome, single=True)
+    selection = Selection(keys=frozenset({dead_letter_id}))
+    return await _act(runtime, principal, queue, selection, "replay")
 
 
 @router.delete("", **access(OPERATORS, Scope.OPERATIONS))
@@ -190,11 +209,7 @@ async def purge_dead_letters(
     runtime: Runtime, principal: CurrentPrincipal, queue: QueueName = None, reason: Reason = None
 ) -> DeadLetterOutcome:
     """Remove every dead letter (of ``reason``, when given) for good."""
-    spec = _spec(runtime, queue)
-    async with _dead_letters(runtime, spec) as dead_letters:
-        outcome = await dead_letters.purge(Selection(reason=reason))
-    log.info("dead letters purged", by=principal.sub, queue=spec.name, count=len(outcome.done))
-    return _answer(outcome, single=False)
+    return await _act(runtime, principal, queue, Selection(reason=reason), "purge")
 
 
 @router.delete("/{dead_letter_id}", **access(OPERATORS, Scope.OPERATIONS))
@@ -205,8 +220,5 @@ async def purge_dead_letter(
     queue: QueueName = None,
 ) -> DeadLetterOutcome:
     """Remove one dead letter for good."""
-    spec = _spec(runtime, queue)
-    async with _dead_letters(runtime, spec) as dead_letters:
-        outcome = await dead_letters.purge(Selection(keys=frozenset({dead_letter_id})))
-    log.info("dead letter purged", by=principal.sub, queue=spec.name, ids=outcome.done)
-    return _answer(outcome, single=True)
+    selection = Selection(keys=frozenset({dead_letter_id}))
+    return await _act(runtime, principal, queue, selection, "purge")
