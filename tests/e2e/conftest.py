@@ -6,9 +6,8 @@ from pathlib import Path
 import pytest
 
 from ticketing_devkit.mailcatcher import MailCatcher
+from ticketing_devkit.processes import SERVICES, ServiceProcess, System, free_port, service_env
 from ticketing_devkit.pytest_plugin import MakeDatabase, MakeVhost
-
-from .system import SERVICES, ServiceProcess, System, free_port, service_env
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 

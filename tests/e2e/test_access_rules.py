@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from ticketing_devkit.demo import demo_user
+from ticketing_devkit.processes import System
 
 from .access_probe import BAD_TOKENS, Operation, bearer, users_admitted_by, users_refused_by
 from .access_samples import (
@@ -31,7 +32,6 @@ from .access_samples import (
     path_values,
 )
 from .service_operations import all_operations, openapi_documents
-from .system import System
 
 OPERATIONS = all_operations()
 PROTECTED = [operation for operation in OPERATIONS if operation.scope != "public"]

@@ -23,9 +23,8 @@ from ticketing_common.db.engine import asyncpg_dsn
 from ticketing_common.messaging.connection import connect_broker
 from ticketing_common.messaging.publisher import ConfirmedPublisher
 from ticketing_devkit.mailcatcher import MailCatcher
+from ticketing_devkit.processes import System
 from ticketing_devkit.service_testing import auth_as
-
-from .system import System
 
 T = TypeVar("T")
 

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.e2e.system import SERVICES
 
 from ticketing_devkit.mailcatcher import MailCatcher
+from ticketing_devkit.processes import SERVICES
 from ticketing_devkit.provision import create_database
 
 from .profiles import Profile, current_profile

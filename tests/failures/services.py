@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from tests.e2e.system import SERVICES, ServiceProcess, System, service_env
+
+from ticketing_devkit.processes import SERVICES, ServiceProcess, System, service_env
 
 from .servers import quiet_port
 

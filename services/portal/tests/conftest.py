@@ -10,10 +10,11 @@ import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
 from ticketing_devkit.mailcatcher import MailCatcher
+from ticketing_devkit.processes import SERVICES, ServiceProcess, free_port, service_env
 from ticketing_devkit.pytest_plugin import MakeDatabase, MakeVhost
 
 from .chromium import LAUNCH_ARGS, ensure_chromium
-from .system import SERVICES, PortalSystem, Process, free_port, portal_env, service_env
+from .system import PortalSystem, portal_env
 
 REPOSITORY = Path(__file__).resolve().parents[3]
 # Set to a folder (docs/screenshots) to keep the screenshots of a run there.
@@ -48,19 +49,19 @@ async def portal_system(
             port=port,
         )
         env["ATTACHMENTS_DIR"] = str(attachments)
-        system.processes[name] = Process(name, port, env, logs / f"{name}.log")
+        system.services[name] = ServiceProcess(name, port, env, logs / f"{name}.log")
     port = free_port()
-    system.processes["portal"] = Process(
+    system.services["portal"] = ServiceProcess(
         "portal", port, portal_env(system, port), logs / "portal.log"
     )
     system["intake"].run("load-catalog", str(REPOSITORY / "deploy" / "demo" / "catalog.json"))
-    for process in system.processes.values():
+    for process in system.services.values():
         process.start()
     try:
         await system.wait_ready()
         yield system
     finally:
-        codes = {name: process.stop() for name, process in system.processes.items()}
+        codes = {name: process.stop() for name, process in system.services.items()}
         assert all(code in (0, -15) for code in codes.values()), (
             f"processes did not stop cleanly: {codes}\n{system['portal'].log_tail()}"
         )

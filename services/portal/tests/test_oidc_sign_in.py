@@ -13,9 +13,9 @@ from pydantic import SecretStr
 
 from portal.bootstrap import build_app
 from portal.settings import PortalSettings
+from ticketing_devkit.processes import free_port
 
 from .fake_identity_provider import FakeProvider, serving
-from .system import free_port
 
 PORTAL = "https://portal.test"
 CLAIMS = {

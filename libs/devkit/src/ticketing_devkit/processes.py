@@ -1,4 +1,5 @@
-"""The four services as separate processes, for end-to-end tests."""
+"""Services as separate processes, as `make run` starts them, for the tests that need
+them so: end to end, the failure suite, the portal's browser tests."""
 
 from __future__ import annotations
 
@@ -14,6 +15,10 @@ from pathlib import Path
 
 import httpx
 
+# Settings each test gives its processes itself, never inherited from the shell.
+_GIVEN = ("DATABASE_", "AMQP_", "SMTP_", "HTTP_", "PORTAL_", "OIDC_")
+
+# service -> the name of its per-run database
 SERVICES = {
     "intake": "intake",
     "ticket-store": "tickets",
@@ -119,20 +124,20 @@ class System:
                     await asyncio.sleep(0.2)
 
 
+def process_env(port: int) -> dict[str, str]:
+    """This process's environment without the settings a test gives each process itself
+    (a developer's DATABASE_URL must not leak into a test), serving on ``port``."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(_GIVEN)}
+    env.update(HTTP_PORT=str(port), HTTP_HOST="127.0.0.1", LOG_FORMAT="json", ENVIRONMENT="test")
+    return env
+
+
 def service_env(*, database_url: str, amqp_url: str, smtp_url: str, port: int) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DATABASE_", "AMQP_", "SMTP_", "HTTP_"))
-    }
+    env = process_env(port)
     env.update(
         DATABASE_URL=database_url,
         AMQP_URL=amqp_url,
         SMTP_URL=smtp_url,
-        HTTP_PORT=str(port),
-        HTTP_HOST="127.0.0.1",
-        LOG_FORMAT="json",
-        ENVIRONMENT="test",
         OUTBOX_POLL_SECONDS="0.5",
     )
     return env
