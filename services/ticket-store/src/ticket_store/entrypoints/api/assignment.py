@@ -11,7 +11,7 @@ from ticket_store.domain.assignment import AssignmentAction, assign, check_assig
 from ticket_store.domain.text import NameText
 from ticket_store.domain.work import Outcome, TicketWork
 from ticket_store.entrypoints.api.changes import Store, actor_of, apply_change, changed_view
-from ticket_store.entrypoints.api.preconditions import IfMatch
+from ticket_store.entrypoints.api.preconditions import PRECONDITION_RESPONSES, IfMatch
 from ticket_store.entrypoints.api.tickets import TicketNumber
 from ticket_store.entrypoints.api.views import TicketChangedView
 from ticketing_common.auth.principal import Role
@@ -46,8 +46,7 @@ class AssignmentRequest(BaseModel):
     **access(frozenset({Role.OPS_AGENT, Role.OPS_SUPERVISOR}), Scope.OPERATIONS),
     responses={
         409: {"description": "unchanged, final ticket, or held by another agent"},
-        412: {"description": "If-Match is not the ticket's version"},
-        428: {"description": "If-Match is missing"},
+        **PRECONDITION_RESPONSES,
     },
 )
 async def post_assignment(

@@ -10,11 +10,17 @@ the ticket has become.
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Header
 
 from ticketing_common.web.problems import Problem, invalid
+
+# What every endpoint taking If-Match may answer besides its own refusals (OpenAPI).
+PRECONDITION_RESPONSES: dict[int | str, dict[str, Any]] = {
+    412: {"description": "If-Match is not the ticket's version"},
+    428: {"description": "If-Match is missing"},
+}
 
 _ENTITY_TAG = re.compile(r'^(W/)?"([\x21\x23-\x7e]*)"$')
 

@@ -11,7 +11,7 @@ from ticket_store.domain.priority_override import check_priority_override, overr
 from ticket_store.domain.text import ReasonText
 from ticket_store.domain.work import Outcome, TicketWork
 from ticket_store.entrypoints.api.changes import Store, actor_of, apply_change, changed_view
-from ticket_store.entrypoints.api.preconditions import IfMatch
+from ticket_store.entrypoints.api.preconditions import PRECONDITION_RESPONSES, IfMatch
 from ticket_store.entrypoints.api.tickets import TicketNumber
 from ticket_store.entrypoints.api.views import TicketChangedView
 from ticketing_common.auth.principal import Role
@@ -34,8 +34,7 @@ class PriorityOverrideRequest(BaseModel):
     **access(frozenset({Role.OPS_SUPERVISOR}), Scope.OPERATIONS),
     responses={
         409: {"description": "the same priority, or a final ticket"},
-        412: {"description": "If-Match is not the ticket's version"},
-        428: {"description": "If-Match is missing"},
+        **PRECONDITION_RESPONSES,
     },
 )
 async def post_priority(

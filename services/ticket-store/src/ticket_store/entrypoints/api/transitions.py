@@ -13,7 +13,7 @@ from ticket_store.domain.text import CommentText, ReasonText
 from ticket_store.domain.transitions import check_transition, transition
 from ticket_store.domain.work import Outcome, TicketWork
 from ticket_store.entrypoints.api.changes import Store, actor_of, apply_change, changed_view
-from ticket_store.entrypoints.api.preconditions import IfMatch
+from ticket_store.entrypoints.api.preconditions import PRECONDITION_RESPONSES, IfMatch
 from ticket_store.entrypoints.api.tickets import TicketNumber
 from ticket_store.entrypoints.api.views import TicketChangedView
 from ticketing_common.auth.principal import CUSTOMER_ROLES, Role
@@ -45,8 +45,7 @@ class TransitionRequest(BaseModel):
     **ACTORS,
     responses={
         409: {"description": "the state machine does not allow it"},
-        412: {"description": "If-Match is not the ticket's version"},
-        428: {"description": "If-Match is missing"},
+        **PRECONDITION_RESPONSES,
     },
 )
 async def post_transition(
