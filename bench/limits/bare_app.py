@@ -1,5 +1,5 @@
 """A bare FastAPI endpoint served exactly as the services are served (the same
-``uvicorn.Config`` as ``ticketing_common.cli``: uvloop and httptools when installed,
+``ticketing_common.cli.server_config``: uvloop and httptools when installed,
 no access log, lifespan on): the ceiling of the web stack on this machine.
 
 ``python -m bench.limits.bare_app --port N``; ``POST /v1/echo`` reads a JSON body
@@ -14,6 +14,8 @@ from typing import Any
 
 import uvicorn
 from fastapi import Body, FastAPI
+
+from ticketing_common.cli import server_config
 
 app = FastAPI(title="bare")
 
@@ -33,16 +35,7 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
-    config = uvicorn.Config(
-        app,
-        host=args.host,
-        port=args.port,
-        log_config=None,
-        lifespan="on",
-        timeout_graceful_shutdown=30,
-        proxy_headers=True,
-        server_header=False,
-    )
+    config = server_config(app, host=args.host, port=args.port)
     uvicorn.Server(config).run()
 
 

@@ -12,7 +12,7 @@ import argparse
 import asyncio
 import signal
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, TypeVar
 
 import uvicorn
 from fastapi import FastAPI
@@ -24,6 +24,33 @@ from ticketing_common.runtime import ServiceRuntime
 from ticketing_common.settings import ServiceSettings
 
 Command = Callable[[argparse.Namespace, ServiceSettings], Coroutine[Any, Any, None]]
+SettingsT = TypeVar("SettingsT")
+
+
+def settings_or_exit(name: str, load: Callable[[], SettingsT]) -> SettingsT:
+    """The settings, or an exit with one readable line per bad setting, not a traceback."""
+    try:
+        return load()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in error['loc']).upper() or 'settings'}: {error['msg']}"
+            for error in exc.errors()
+        )
+        raise SystemExit(f"{name}: invalid settings: {problems}") from None
+
+
+def server_config(app: FastAPI, *, host: str, port: int) -> uvicorn.Config:
+    """How every service and the portal serve HTTP (the bench's bare endpoint too)."""
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_config=None,
+        lifespan="on",
+        timeout_graceful_shutdown=30,
+        proxy_headers=True,
+        server_header=False,
+    )
 
 
 def run_cli(
@@ -53,29 +80,14 @@ def run_cli(
     for command_name, (help_text, add_arguments, _run) in extra.items():
         add_arguments(sub.add_parser(command_name, help=help_text))
     args = parser.parse_args(argv)
-    try:
-        settings = load_settings()
-    except ValidationError as exc:
-        # One readable line per bad setting, not a traceback.
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in error['loc']).upper() or 'settings'}: {error['msg']}"
-            for error in exc.errors()
-        )
-        raise SystemExit(f"{name}: invalid settings: {problems}") from None
+    settings = settings_or_exit(name, load_settings)
     configure_logging(name, settings.log_level, settings.resolved_log_format)
 
     if args.command == "serve":
         runtime = build_runtime(settings)
         app = build_app(runtime)
-        config = uvicorn.Config(
-            app,
-            host=args.host or settings.http_host,
-            port=args.port or settings.http_port,
-            log_config=None,
-            lifespan="on",
-            timeout_graceful_shutdown=30,
-            proxy_headers=True,
-            server_header=False,
+        config = server_config(
+            app, host=args.host or settings.http_host, port=args.port or settings.http_port
         )
         uvicorn.Server(config).run()
     elif args.command == "worker":

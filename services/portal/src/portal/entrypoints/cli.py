@@ -8,11 +8,11 @@ import logging
 from types import FrameType
 
 import uvicorn
-from pydantic import ValidationError
 
 from portal.bootstrap import build_app
 from portal.settings import load_settings
 from portal.web.pages import PortalState
+from ticketing_common.cli import server_config, settings_or_exit
 from ticketing_common.logging import configure_logging
 
 
@@ -42,26 +42,12 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     args = parser.parse_args(argv)
-    try:
-        settings = load_settings()
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in error['loc']).upper() or 'settings'}: {error['msg']}"
-            for error in exc.errors()
-        )
-        raise SystemExit(f"portal: invalid settings: {problems}") from None
+    settings = settings_or_exit("portal", load_settings)
     configure_logging("portal", settings.log_level, settings.resolved_log_format)
     # One line per call to a service would drown the request log; failures are logged.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     app = build_app(settings)
-    config = uvicorn.Config(
-        app,
-        host=args.host or settings.http_host,
-        port=args.port or settings.http_port,
-        log_config=None,
-        lifespan="on",
-        timeout_graceful_shutdown=30,
-        proxy_headers=True,
-        server_header=False,
+    config = server_config(
+        app, host=args.host or settings.http_host, port=args.port or settings.http_port
     )
     PortalServer(config, app.state.portal).run()
