@@ -14,12 +14,9 @@ import asyncio
 import os
 import socket
 import sys
-import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import httpx
 
 from ticketing_devkit.provision import (
     VirtualHosts,
@@ -28,6 +25,7 @@ from ticketing_devkit.provision import (
     drop_database,
     with_database,
 )
+from ticketing_devkit.readiness import NotReady, Started, returncode_of, wait_until_ready
 from ticketing_devkit.run import (
     DEFAULT_AMQP_URL,
     DEFAULT_DATABASE_URL,
@@ -107,24 +105,16 @@ class BenchSupervisor(Supervisor):
             self.processes[service.name] = process
 
     async def wait_ready(self, timeout: float = 120.0) -> None:
-        deadline = time.monotonic() + timeout
-        async with httpx.AsyncClient(timeout=2) as client:
-            for service in self.services:
-                while True:
-                    process = self.processes[service.name]
-                    if process.returncode is not None:
-                        raise RuntimeError(
-                            f"{service.name} exited with {process.returncode}; "
-                            f"see {self.logs / (service.name + '.log')}"
-                        )
-                    try:
-                        if (await client.get(f"{service.url}/readyz")).status_code == 200:
-                            break
-                    except httpx.HTTPError:
-                        pass
-                    if time.monotonic() > deadline:
-                        raise RuntimeError(f"{service.name} did not become ready")
-                    await asyncio.sleep(0.2)
+        started = (
+            Started(service.name, service.url, returncode_of(self.processes[service.name]))
+            for service in self.services
+        )
+        try:
+            await wait_until_ready(started, timeout=timeout)
+        except NotReady as exc:
+            if exc.exit_code is None:
+                raise
+            raise RuntimeError(f"{exc}; see {self.logs / (exc.name + '.log')}") from None
 
 
 def _script(name: str) -> str:

@@ -3,17 +3,15 @@ them so: end to end, the failure suite, the portal's browser tests."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import socket
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
+from ticketing_devkit.readiness import NotReady, Started, wait_until_ready
 
 # Settings each test gives its processes itself, never inherited from the shell.
 _GIVEN = ("DATABASE_", "AMQP_", "SMTP_", "HTTP_", "PORTAL_", "OIDC_")
@@ -107,21 +105,14 @@ class System:
         return self.services[name].url
 
     async def wait_ready(self, timeout: float = 120.0) -> None:
-        deadline = time.monotonic() + timeout
-        async with httpx.AsyncClient(timeout=2) as client:
-            for service in self.services.values():
-                while True:
-                    assert service.process is not None
-                    if service.process.poll() is not None:
-                        raise RuntimeError(f"{service.name} exited:\n{service.log_tail()}")
-                    try:
-                        if (await client.get(f"{service.url}/readyz")).status_code == 200:
-                            break
-                    except httpx.HTTPError:
-                        pass
-                    if time.monotonic() > deadline:
-                        raise RuntimeError(f"{service.name} not ready:\n{service.log_tail()}")
-                    await asyncio.sleep(0.2)
+        def started(service: ServiceProcess) -> Started:
+            assert service.process is not None
+            return Started(service.name, service.url, service.process.poll)
+
+        try:
+            await wait_until_ready(map(started, self.services.values()), timeout=timeout)
+        except NotReady as exc:
+            raise RuntimeError(f"{exc}:\n{self.services[exc.name].log_tail()}") from None
 
 
 def process_env(port: int) -> dict[str, str]:

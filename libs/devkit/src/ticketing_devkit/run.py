@@ -17,16 +17,14 @@ import asyncio
 import os
 import signal
 import sys
-import time
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-
 from ticketing_devkit.demo import DEMO_USERS
 from ticketing_devkit.mailcatcher import MailCatcher
 from ticketing_devkit.provision import create_database, with_database
+from ticketing_devkit.readiness import NotReady, Started, returncode_of, wait_until_ready
 from ticketing_devkit.servers import ensure_postgres, ensure_rabbitmq, port_answers
 
 DEFAULT_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
@@ -174,21 +172,14 @@ class Supervisor:
             sys.stdout.flush()
 
     async def wait_ready(self, timeout: float = 120.0) -> None:
-        deadline = time.monotonic() + timeout
-        async with httpx.AsyncClient(timeout=2) as client:
-            for service in (*SERVICES, PORTAL):
-                while True:
-                    process = self.processes[service.name]
-                    if process.returncode is not None:
-                        raise SystemExit(f"{service.name} exited with {process.returncode}")
-                    try:
-                        if (await client.get(f"{service.url}/readyz")).status_code == 200:
-                            break
-                    except httpx.HTTPError:
-                        pass
-                    if time.monotonic() > deadline:
-                        raise SystemExit(f"{service.name} did not become ready")
-                    await asyncio.sleep(0.5)
+        started = (
+            Started(service.name, service.url, returncode_of(self.processes[service.name]))
+            for service in (*SERVICES, PORTAL)
+        )
+        try:
+            await wait_until_ready(started, timeout=timeout, interval=0.5)
+        except NotReady as exc:
+            raise SystemExit(str(exc)) from None
 
     async def stop(self) -> None:
         for process in self.processes.values():
