@@ -162,6 +162,8 @@ class ServiceRuntime:
                 # The pool's overflow stays for the API, the relay and the workers.
                 concurrency=self.settings.db_pool_size,
                 max_attempts=self.settings.handler_max_attempts,
+                batch_size=self.settings.consumer_batch_size,
+                batch_wait_seconds=self.settings.consumer_batch_wait_ms / 1000,
             )
             await consumer.start()
             self._consumers.append(consumer)

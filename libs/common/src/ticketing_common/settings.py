@@ -47,7 +47,13 @@ class ServiceSettings(BaseSettings):
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=10, ge=0)
 
-    amqp_prefetch: int = Field(default=64, ge=1)
+    # Messages delivered ahead of their handling: two batches' worth, so the next batch
+    # is in hand while one is applied.
+    amqp_prefetch: int = Field(default=100, ge=1)
+    # The consumer applies up to this many messages in one transaction, waiting at most
+    # CONSUMER_BATCH_WAIT_MS for a batch to fill (messaging/consumer.py).
+    consumer_batch_size: int = Field(default=50, ge=1)
+    consumer_batch_wait_ms: float = Field(default=5.0, ge=0, le=1000)
     # Attempts of a failing handler before the message goes to the dead-letter queue.
     handler_max_attempts: int = Field(default=5, ge=1)
     outbox_batch_size: int = Field(default=200, ge=1)
