@@ -17,7 +17,7 @@ import time
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import Interval, bindparam, delete, func, select, update
 
 from ticketing_common.db.engine import SessionFactory
 from ticketing_common.db.messaging_tables import OUTBOX_CHANNEL, outbox
@@ -41,6 +41,18 @@ _MARK_SENT = (
     update(outbox)
     .where(outbox.c.id.in_(bindparam("ids", expanding=True)))
     .values(published_at=func.now())
+)
+
+
+# One executemany for the rows the broker did not confirm (the broker away: the batch).
+_MARK_REFUSED = (
+    update(outbox)
+    .where(outbox.c.id == bindparam("row_id"))
+    .values(
+        attempts=outbox.c.attempts + 1,
+        last_error=bindparam("error"),
+        available_at=func.now() + bindparam("delay", type_=Interval()),
+    )
 )
 
 
@@ -131,6 +143,7 @@ class OutboxRelay:
             ]
             if confirmed:
                 await session.execute(_MARK_SENT, {"ids": confirmed})
+            refused: list[dict[str, Any]] = []
             for row, outcome in zip(rows, outcomes, strict=True):
                 if outcome is None:
                     EVENTS_PUBLISHED.labels(row.event_type).inc()
@@ -139,15 +152,15 @@ class OutboxRelay:
                     raise outcome
                 PUBLISH_FAILURES.labels(row.event_type).inc()
                 delay = min(MAX_RETRY_DELAY_SECONDS, 0.5 * 2 ** min(row.attempts, 10))
-                await session.execute(
-                    update(outbox)
-                    .where(outbox.c.id == row.id)
-                    .values(
-                        attempts=outbox.c.attempts + 1,
-                        last_error=str(outcome)[:1000],
-                        available_at=func.now() + timedelta(seconds=delay),
-                    )
+                refused.append(
+                    {
+                        "row_id": row.id,
+                        "error": str(outcome)[:1000],
+                        "delay": timedelta(seconds=delay),
+                    }
                 )
+            if refused:
+                await session.execute(_MARK_REFUSED, refused)
             failed = len(rows) - len(confirmed)
             if failed:
                 log.warning("broker did not confirm outbox rows", failed=failed, claimed=len(rows))
