@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from aio_pika.abc import AbstractRobustConnection
@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ticketing_common.db.engine import SessionFactory
-from ticketing_common.events import CloudEvent, IncidentDeclaredV1
+from ticketing_common.events import CloudEvent, EventData, IncidentDeclaredV1, new_event
 from ticketing_common.messaging.consumer import (
     REASON_HEADER,
     EventConsumer,
@@ -23,7 +23,15 @@ from ticketing_common.messaging.consumer import (
 )
 from ticketing_common.messaging.topology import QueueSpec
 
-from .dead_letter_support import declare, delete, message_count, new_spec, publish_event, wait_for
+from .dead_letter_support import (
+    declare,
+    delete,
+    message_count,
+    new_spec,
+    publish_event,
+    publish_raw,
+    wait_for,
+)
 from .test_messaging import drain, queue_of
 
 
@@ -160,8 +168,6 @@ async def test_an_event_twice_in_one_batch_is_applied_once(
     router = EventRouter()
     router.on(IncidentDeclaredV1, writer(effects))
     event = await publish_event(broker, "twice")
-    from .dead_letter_support import publish_raw
-
     await publish_raw(broker, event.to_json_bytes(), event.id)
     await publish_event(broker, "once")
     consumer = batch_consumer(broker, spec, session_factory, router)
@@ -202,3 +208,38 @@ async def test_a_batch_is_held_while_the_database_is_away_then_applied(
     await consumer.stop()
     # Four failures of the whole batch, none counted against a message.
     assert await message_count(broker, spec.dead_letter_queue) == 0
+
+
+class NotedV1(EventData):
+    """A second event type, for this test alone, routed like a declaration."""
+
+    event_type: ClassVar[str] = "test.noted.v1"
+    routing_key: ClassVar[str] = "incident.declared"
+
+    note: str
+
+
+async def test_one_batch_handler_of_two_types_takes_their_events_in_one_run(
+    broker: AbstractRobustConnection, spec: QueueSpec, session_factory: SessionFactory
+) -> None:
+    runs: list[list[str]] = []
+
+    async def both(_session: AsyncSession, events: Sequence[CloudEvent[Any]]) -> None:
+        runs.append([event.type for event in events])
+
+    router = EventRouter()
+    router.on_batch(IncidentDeclaredV1, both)
+    router.on_batch(NotedV1, both)
+    await publish_event(broker, "first")
+    noted = new_event(NotedV1(note="between"), source="/tests", correlation_id="c-1")
+    await publish_raw(broker, noted.to_json_bytes(), noted.id)
+    await publish_event(broker, "second")
+    consumer = batch_consumer(broker, spec, session_factory, router)
+    await consumer.start()
+
+    async def seen_all() -> bool:
+        return sum(len(run) for run in runs) == 3
+
+    await wait_for(seen_all)
+    await consumer.stop()
+    assert runs == [["incident.declared.v1", "test.noted.v1", "incident.declared.v1"]]

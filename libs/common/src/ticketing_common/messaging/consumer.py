@@ -120,7 +120,8 @@ class EventRouter:
 
     def on_batch(self, model: type[EventData], handler: BatchHandler) -> None:
         """Apply ``handler`` to each run of consecutive events of ``model``'s type in a
-        batch, in order, in the batch's transaction."""
+        batch, in order, in the batch's transaction. The same handler registered for
+        several types gets their consecutive events, of either type, in one run."""
         if model.event_type in self._routes:
             raise ValueError(f"a handler for {model.event_type} is already registered")
         self._routes[model.event_type] = Route(model, handler)
@@ -380,7 +381,8 @@ class EventConsumer:
                 todo.discard(event.id)  # the same event twice in a batch: once
                 route = self._router.route_for(event.type)
                 assert route is not None  # decoded, so routed
-                if runs and runs[-1][0] is route:
+                # A handler registered for several types takes their events in one run.
+                if runs and runs[-1][0].apply is route.apply:
                     runs[-1][1].append(event)
                 else:
                     runs.append((route, [event]))
