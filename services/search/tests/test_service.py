@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
+from typing import get_args
+
+from search.entrypoints.api import incidents, journal
+from search.services import Services
+
 from .conftest import Search
 
 
@@ -30,3 +36,13 @@ async def test_every_operation_declares_who_may_call_it(search: Search) -> None:
         assert "x-access" in operation, key
     stream = operations[("get", "/v1/incidents/stream")]
     assert "text/event-stream" in stream["responses"]["200"]["content"]
+
+
+def test_search_s_own_dependencies_run_on_the_event_loop() -> None:
+    """FastAPI runs a plain ``def`` dependency in its thread pool: a hand-off per
+    request, for work that never blocks."""
+    dependencies = [
+        get_args(alias)[1].dependency
+        for alias in (Services, incidents.Filters, journal.Filters, journal.Window)
+    ]
+    assert [call for call in dependencies if not inspect.iscoroutinefunction(call)] == []

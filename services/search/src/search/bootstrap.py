@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from search.adapters import change_log, journal
 from search.entrypoints.api import incident_stream, incidents
 from search.entrypoints.api import journal as journal_api
-from search.handlers.events import on_event
+from search.handlers.events import on_events
 from search.services import Clock, SearchServices, utc_now
 from search.settings import SearchSettings
 from search.streaming.feed import Feed
@@ -30,9 +30,9 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def event_router() -> EventRouter:
     # Search's queue is bound to every routing key: every type is journaled, and those
-    # the list is made from are projected (handlers/events.py).
+    # the list is made from are projected (handlers/events.py), a run of events at once.
     router = EventRouter()
-    router.on_any(on_event)
+    router.on_any_batch(on_events)
     return router
 
 

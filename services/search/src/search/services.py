@@ -28,7 +28,9 @@ class SearchServices:
     journal_feed: Feed
 
 
-def get_services(request: Request) -> SearchServices:
+# async: FastAPI runs a plain ``def`` dependency in its thread pool, a hand-off per
+# request for work that never blocks.
+async def get_services(request: Request) -> SearchServices:
     services: SearchServices = request.app.state.search
     return services
 

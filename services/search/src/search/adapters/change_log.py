@@ -1,5 +1,5 @@
 """The change log behind ``/v1/incidents/stream``: appended in the handler's
-transaction, read in id order, purged after its retention."""
+transaction (``adapters/feeds.py``), read in id order, purged after its retention."""
 
 from __future__ import annotations
 
@@ -11,25 +11,9 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from search.adapters.tables import FeedHorizon, IncidentChange
-from search.domain.changes import ChangeEntry
 
 FEED = "incident_changes"
 CHANNEL = "search_incident_changes"
-
-
-async def append_change(session: AsyncSession, entry: ChangeEntry) -> None:
-    """Call after ``hold_feed_order`` (``adapters/feed_order.py``)."""
-    await session.execute(
-        insert(IncidentChange).values(
-            kind=entry.kind,
-            public=entry.public,
-            declaration_id=entry.declaration_id,
-            org_id=entry.org_id,
-            contract_id=entry.contract_id,
-            incident=entry.incident,
-            change=entry.change,
-        )
-    )
 
 
 _COLUMNS = (

@@ -2,8 +2,12 @@
 upserts.
 
 Each write is one ``INSERT ... ON CONFLICT`` so two consumers racing on the same
-declaration serialize on its row and neither loses the other's change. The same
-statements fill the rebuild's shadow tables, several rows at a time.
+declaration serialize on its row and neither loses the other's change. The statements
+are built once and take many rows at a time: the consumer's batch, as one JSON
+parameter (``adapters/json_rows.py``), and the rebuild's, from a staging table. An
+upsert may touch a row only once, so its rows are of distinct declarations (sites);
+they go in key order, so two transactions lock the rows they share in the same order
+and never deadlock on them.
 """
 
 from __future__ import annotations
@@ -13,10 +17,23 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Column, MetaData, Table, and_, case, func, or_, select, text, tuple_
+from sqlalchemy import (
+    Column,
+    FromClause,
+    MetaData,
+    Table,
+    and_,
+    case,
+    func,
+    or_,
+    select,
+    text,
+    tuple_,
+)
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from search.adapters.json_rows import json_array, json_recordset
 from search.adapters.tables import Incident, Site
 from search.domain.incident import TICKET_FIELDS, IncidentRecord
 from search.domain.projection import SiteRecord
@@ -31,16 +48,17 @@ ITEM_COLUMNS: tuple[str, ...] = tuple(
     for name in IncidentRecord.__dataclass_fields__
     if name not in {"description", "ticket_version"}
 )
+RECORD_COLUMNS: tuple[str, ...] = tuple(IncidentRecord.__dataclass_fields__)
 
 
 @cache
-def _incident_upsert(table: Table, source: Table | None = None) -> Any:
-    """The statement, built once per table and cached (building it cost 12 % of search's
-    CPU when it was built per event, bench/RESULTS.md): one row given as parameters (the
-    consumer), or every row of a staging table (the rebuild)."""
-    statement = insert(table)
-    if source is not None:
-        statement = statement.from_select(list(RECORD_COLUMNS), select(*source.c))
+def _incident_upsert(table: Table, source: FromClause) -> Any:
+    """The statement, built once per table and source and cached (building it cost 12 %
+    of search's CPU when it was built per event, bench/RESULTS.md): every row of
+    ``source``, the consumer's JSON rows or the rebuild's staging table."""
+    statement = insert(table).from_select(
+        list(RECORD_COLUMNS), select(*(source.c[name] for name in RECORD_COLUMNS))
+    )
     current, incoming = table.c, statement.excluded
     newer = current.ticket_version < incoming.ticket_version
     values: dict[str, Any] = {
@@ -61,20 +79,35 @@ def _incident_upsert(table: Table, source: Table | None = None) -> Any:
     )
 
 
-async def apply_incident(
-    session: AsyncSession, record: IncidentRecord, table: Table = INCIDENTS
-) -> dict[str, Any] | None:
-    """Merge ``record`` into its row; the row's listed columns if it changed, else None."""
-    row = (await session.execute(_returning_item(table), record.as_row())).mappings().one_or_none()
-    return dict(row) if row is not None else None
+async def apply_incident_wave(
+    session: AsyncSession, records: Sequence[IncidentRecord], sites: Sequence[SiteRecord] = ()
+) -> dict[str, dict[str, Any]]:
+    """Merge records of distinct declarations into their rows, and ``sites`` (distinct)
+    into theirs, in one statement; the listed columns of each incident row that
+    changed, by declaration id (a stale or duplicated record changes nothing and is
+    absent)."""
+    if not records and not sites:
+        return {}
+    result = await session.execute(
+        _WAVE,
+        {
+            "incidents": json_array(
+                [record.as_row() for record in sorted(records, key=_declaration_id)]
+            ),
+            "sites": json_array([_site_row(site) for site in sorted(sites, key=_site_id)]),
+        },
+    )
+    return {row["declaration_id"]: dict(row) for row in result.mappings()}
 
 
-@cache
-def _returning_item(table: Table) -> Any:
-    return _incident_upsert(table).returning(*(table.c[name] for name in ITEM_COLUMNS))
+def _declaration_id(record: IncidentRecord) -> str:
+    return record.declaration_id
 
 
-RECORD_COLUMNS: tuple[str, ...] = tuple(IncidentRecord.__dataclass_fields__)
+def _site_id(site: SiteRecord) -> str:
+    return site.site_id
+
+
 # Where the rebuild COPYs a batch before merging it: a temporary table of this session.
 STAGING = Table(
     "incident_staging",
@@ -114,7 +147,10 @@ async def apply_incidents(
 
 @cache
 def _site_upsert(table: Table) -> Any:
-    statement = insert(table)
+    rows = json_recordset(table.c, name="incoming_sites", parameter="sites")
+    statement = insert(table).from_select(
+        [column.name for column in table.c], select(*(rows.c[column.name] for column in table.c))
+    )
     current, incoming = table.c, statement.excluded
     return statement.on_conflict_do_update(
         index_elements=[current.site_id],
@@ -136,9 +172,21 @@ def _site_row(site: SiteRecord) -> dict[str, Any]:
     }
 
 
-async def apply_sites(
-    session: AsyncSession, sites: Sequence[SiteRecord], table: Table = SITES
-) -> None:
-    """Keep each site's latest description (distinct sites per call)."""
+async def apply_sites(session: AsyncSession, sites: Sequence[SiteRecord], table: Table) -> None:
+    """Keep each site's latest description, in one statement (distinct sites)."""
     if sites:
-        await session.execute(_site_upsert(table), [_site_row(site) for site in sites])
+        rows = [_site_row(site) for site in sorted(sites, key=_site_id)]
+        await session.execute(_site_upsert(table), {"sites": json_array(rows)})
+
+
+_INCIDENT_ROWS = json_recordset(
+    (INCIDENTS.c[name] for name in RECORD_COLUMNS), name="incoming", parameter="incidents"
+)
+# The consumer's: the sites a batch describes ride along with its first wave of
+# incidents (a round trip less), and the rows changed come back as the list shows
+# them, for the change log.
+_WAVE = (
+    _incident_upsert(INCIDENTS, _INCIDENT_ROWS)
+    .returning(*(INCIDENTS.c[name] for name in ITEM_COLUMNS))
+    .add_cte(_site_upsert(SITES).cte("sites"))
+)

@@ -1,16 +1,14 @@
-"""The event journal: appended in the consumer's transaction, listed and tailed by
-operations, read back in order by the rebuild."""
+"""The event journal: appended in the consumer's transaction (``adapters/feeds.py``),
+listed and tailed by operations, read back in order by the rebuild."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, select, true
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from search.adapters.tables import JournalEntry
-from search.domain.journal import JournalRecord
 from search.domain.journal_filters import JournalFilters
 
 CHANNEL = "search_event_journal"
@@ -28,26 +26,6 @@ _COLUMNS = (
     JournalEntry.received_at,
     JournalEntry.envelope,
 )
-
-
-async def append_to_journal(session: AsyncSession, record: JournalRecord) -> None:
-    """Call after ``hold_feed_order`` (``adapters/feed_order.py``). The inbox already
-    keeps an event from being applied twice; the unique event id is the backstop."""
-    await session.execute(
-        insert(JournalEntry)
-        .values(
-            event_id=record.event_id,
-            type=record.type,
-            source=record.source,
-            subject=record.subject,
-            time=record.time,
-            correlation_id=record.correlation_id,
-            org_id=record.org_id,
-            ticket_number=record.ticket_number,
-            envelope=record.envelope,
-        )
-        .on_conflict_do_nothing(index_elements=[JournalEntry.event_id])
-    )
 
 
 async def correlations_of_ticket(session: AsyncSession, ticket_number: str) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -42,9 +42,14 @@ class ChangeRecord:
     reason: str | None = None
 
     def as_json(self) -> dict[str, Any]:
-        values = asdict(self)
+        # Shallow, unlike dataclasses.asdict (which deep-copies each value): every field
+        # is a plain value, and this runs once per event consumed.
+        values = {name: getattr(self, name) for name in _CHANGE_FIELDS}
         values["at"] = self.at.isoformat()
         return values
+
+
+_CHANGE_FIELDS: tuple[str, ...] = tuple(field.name for field in fields(ChangeRecord))
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ is merged with what search holds."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -138,3 +139,34 @@ def change_from_ticket(data: TicketUpdatedV1) -> ChangeRecord:
         comment=change.comment,
         reason=change.reason,
     )
+
+
+@dataclass(frozen=True)
+class Projection:
+    """What one event says of the list: its incident as the event sees it, the change to
+    log if that alters the row, and the site it describes, if any."""
+
+    record: IncidentRecord
+    change: ChangeRecord
+    site: SiteRecord | None = None
+
+
+def projection_of_declaration(data: IncidentDeclaredV1) -> Projection:
+    return Projection(
+        record_from_declaration(data),
+        change_from_declaration(data),
+        site_from_declaration(data),
+    )
+
+
+def projection_of_ticket(data: TicketUpdatedV1) -> Projection:
+    return Projection(record_from_ticket(data), change_from_ticket(data))
+
+
+def latest_sites(sites: Iterable[SiteRecord]) -> list[SiteRecord]:
+    """Each site's latest description among ``sites``: one per site, as one upsert
+    takes them."""
+    latest: dict[str, SiteRecord] = {}
+    for site in sites:
+        latest[site.site_id] = merge_site(latest.get(site.site_id), site)
+    return list(latest.values())

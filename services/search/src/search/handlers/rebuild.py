@@ -27,8 +27,8 @@ from sqlalchemy import Table, Text, cast, func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from search.adapters.change_log import append_change
 from search.adapters.feed_order import hold_feed_order
+from search.adapters.feeds import append_to_feeds
 from search.adapters.incident_writes import INCIDENTS, SITES, apply_incidents, apply_sites
 from search.adapters.shadow_tables import (
     create_shadow,
@@ -230,7 +230,7 @@ async def _swap(
                 await hold_feed_order(session)
                 for table in TABLES:
                     await swap_in_shadow(session, table.name)
-                await append_change(session, rebuilt_entry())
+                await append_to_feeds(session, [], [rebuilt_entry()])
         except DBAPIError as exc:
             if not _retryable(exc) or attempt == attempts:
                 raise

@@ -22,7 +22,9 @@ def _several(description: str, values: list[str] | None = None) -> Any:
     )
 
 
-def incident_filters(
+# async: FastAPI runs a plain ``def`` dependency in its thread pool, a hand-off per
+# request for work that never blocks.
+async def incident_filters(
     q: Annotated[
         str | None,
         Query(

@@ -18,7 +18,9 @@ from ticketing_common.web.query import NO_CONTROL_CHARACTERS
 _EVENT_TYPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
 
 
-def journal_filters(
+# async: FastAPI runs a plain ``def`` dependency in its thread pool, a hand-off per
+# request for work that never blocks.
+async def journal_filters(
     ticket: Annotated[
         str | None,
         Query(
@@ -64,7 +66,9 @@ class JournalWindow:
     newest_first: bool
 
 
-def journal_window(
+# async: FastAPI runs a plain ``def`` dependency in its thread pool, a hand-off per
+# request for work that never blocks.
+async def journal_window(
     after: Annotated[
         AwareDatetime | None, Query(description="Events whose time is at or after this.")
     ] = None,
