@@ -17,7 +17,7 @@ help:
 	@echo "make token      a development token: make token ARGS='--demo customer'"
 	@echo "make format     format the code with ruff"
 	@echo "make schemas    export the events' JSON Schemas after a compatible change"
-	@echo "make bench      a quick benchmark beside the machine's limits (under 2 minutes)"
+	@echo "make bench      a quick benchmark beside the machine's limits (about 3 minutes)"
 	@echo "make bench-full the full benchmark: fixed rates, a million incidents, profiles"
 
 install: $(STAMP)

@@ -21,10 +21,15 @@ from bench.stats import Distribution
 from bench.step_result import StepResult
 
 # Targets on the 2-core development machine (issue 9).
-TARGET_SUSTAINED_RATE = 300.0
-TARGET_RATE_FOR_LATENCY = 200.0
-TARGET_POST_P99 = 0.050
-TARGET_LIST_P99_AT_RATE = 0.500
+# Issue 14's targets, at 100 declarations a second with every email sent; 300/s stays
+# the goal beyond them.
+TARGET_SUSTAINED_RATE = 100.0
+GOAL_SUSTAINED_RATE = 300.0
+TARGET_RATE_FOR_LATENCY = 100.0
+TARGET_POST_P99 = 0.100
+TARGET_LIST_P99_AT_RATE = 1.000
+TARGET_EMAIL_P99_AT_RATE = 5.000
+TARGET_CPU_PER_DECLARATION = 0.020
 TARGET_LIST_QUERY_P99 = 0.050
 TARGET_FULL_TEXT_P99 = 0.200
 TARGET_LIST_SIZE = 1_000_000
@@ -246,7 +251,7 @@ def _ratios(report: RunReport) -> list[str]:
     engine = _limit(report, "PostgreSQL commits through")
     if database and engine:
         lines.append(
-            f"- The services' database layer (SQLAlchemy async session, pre-ping) commits "
+            f"- The services' database layer (SQLAlchemy async session, its pool) commits "
             f"{engine.rate:,.0f}/s = {engine.rate / database.rate:.0%} of plain asyncpg's "
             f"{database.rate:,.0f}/s on the same insert and concurrency."
         )
@@ -304,32 +309,17 @@ def _targets(report: RunReport) -> list[str]:
     rows: list[tuple[str, str, bool | None]] = []
     if report.steps:
         best = report.highest_sustained or 0.0
-        rows.append(
-            (
-                f"{TARGET_SUSTAINED_RATE:.0f} declarations/s sustained",
-                f"{best:.0f}/s",
-                best >= TARGET_SUSTAINED_RATE,
+        for rate in (TARGET_SUSTAINED_RATE, GOAL_SUSTAINED_RATE):
+            rows.append(
+                (
+                    f"{rate:.0f} declarations/s sustained, emails kept up",
+                    f"{best:.0f}/s",
+                    best >= rate,
+                )
             )
-        )
         step = _step_at(report, TARGET_RATE_FOR_LATENCY)
         if step is not None:
-            post = step.post.p99 if step.post else None
-            rows.append(
-                (
-                    f"POST p99 < {ms(TARGET_POST_P99)} ms at {TARGET_RATE_FOR_LATENCY:.0f}/s",
-                    f"{ms(post)} ms",
-                    post is not None and post < TARGET_POST_P99,
-                )
-            )
-            listed = step.numbered.p99 if step.numbered else None
-            rows.append(
-                (
-                    f"declaration → ticket number in the list p99 < "
-                    f"{ms(TARGET_LIST_P99_AT_RATE)} ms at {TARGET_RATE_FOR_LATENCY:.0f}/s",
-                    f"{ms(listed)} ms",
-                    listed is not None and listed < TARGET_LIST_P99_AT_RATE,
-                )
-            )
+            rows += _rows_at_rate(step)
     if report.list_queries and report.list_load is not None:
         scale = report.list_load.incidents
         at_scale = scale >= TARGET_LIST_SIZE
@@ -363,6 +353,36 @@ def _targets(report: RunReport) -> list[str]:
         verdict = "–" if met is None else "yes" if met else "**no**"
         lines.append(f"| {target} | {measured} | {verdict} |")
     return [*lines, ""]
+
+
+def _rows_at_rate(step: StepResult) -> list[tuple[str, str, bool | None]]:
+    """The targets measured in the step at TARGET_RATE_FOR_LATENCY."""
+    rate = f"{step.target_rate:.0f}/s"
+    rows: list[tuple[str, str, bool | None]] = []
+    if step.accepted:
+        cpu = sum(step.cpu_seconds.values()) / step.accepted
+        rows.append(
+            (
+                f"CPU per declaration ≤ {ms(TARGET_CPU_PER_DECLARATION)} ms at {rate}, "
+                "all processes",
+                f"{cpu * 1000:.1f} ms",
+                cpu <= TARGET_CPU_PER_DECLARATION,
+            )
+        )
+    for what, distribution, limit in (
+        ("POST", step.post, TARGET_POST_P99),
+        ("declaration → ticket number in the list", step.numbered, TARGET_LIST_P99_AT_RATE),
+        ("acknowledgement email", step.emails, TARGET_EMAIL_P99_AT_RATE),
+    ):
+        p99 = distribution.p99 if distribution else None
+        rows.append(
+            (
+                f"{what} p99 < {ms(limit)} ms at {rate}",
+                f"{ms(p99)} ms",
+                p99 is not None and p99 < limit,
+            )
+        )
+    return rows
 
 
 def _profiles(report: RunReport) -> list[str]:

@@ -52,7 +52,8 @@ class StepResult:
 
     @property
     def sustained(self) -> bool:
-        return self.pipeline.sustained
+        """Held: the list kept up, and so did the emails (the rate search's rule)."""
+        return self.pipeline.sustained and self.mail.sustained
 
 
 @dataclass(frozen=True)

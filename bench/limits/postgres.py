@@ -7,7 +7,7 @@ concurrency is a service's connection pool (``DB_POOL_SIZE``, 10).
 
 Measured twice: with plain asyncpg (the machine's limit), and through the services'
 own engine and session factory (``ticketing_common.db.engine``: SQLAlchemy's async
-session, its pool and its pre-ping), the layer every service's transaction pays for.
+session and its pool), the layer every service's transaction pays for.
 """
 
 from __future__ import annotations
@@ -104,5 +104,5 @@ async def measure_commits_through_the_services_engine(
         rate=len(latencies) / elapsed,
         latency=Distribution.of(latencies),
         setting=f"{concurrency} sessions of ticketing_common.db.engine (SQLAlchemy async, "
-        "pool pre-ping), one insert per transaction",
+        "its pool, no pre-ping), one insert per transaction",
     )

@@ -49,7 +49,11 @@ def test_the_report_sets_the_figures_beside_the_limits_and_the_targets() -> None
         LimitResult("RabbitMQ publish → consume", 200.0, dist(0.003, 0.01), "quorum"),
         LimitResult("bare FastAPI POST", 3000.0, dist(0.004, 0.01), "16 connections"),
     ]
-    report.steps = [step("fixed 200/s", 200.0, True), step("search 300/s", 300.0, False)]
+    report.steps = [
+        step("fixed 100/s", 100.0, True),
+        step("fixed 200/s", 200.0, True),
+        step("search 300/s", 300.0, False),
+    ]
     report.search = [(300.0, False)]
     report.highest_sustained = 200.0
     report.list_load = LoadReport(1_000_000, 1000, 300.0)
@@ -61,8 +65,15 @@ def test_the_report_sets_the_figures_beside_the_limits_and_the_targets() -> None
     assert "| PostgreSQL commits | 2,000 |" in text
     assert "| fixed 200/s | 200 of 200 | 12 / 45 / 45 |" in text
     assert "Highest sustained rate: **200/s** (search: 300/s missed)." in text
-    assert "| 300 declarations/s sustained | 200/s | **no** |" in text
-    assert "| POST p99 < 50 ms at 200/s | 45 ms | yes |" in text
+    assert "| 100 declarations/s sustained, emails kept up | 200/s | yes |" in text
+    assert "| 300 declarations/s sustained, emails kept up | 200/s | **no** |" in text
+    # At 100/s: 7 s of CPU for 1 000 declarations.
+    assert "| CPU per declaration ≤ 20 ms at 100/s, all processes | 7.0 ms | yes |" in text
+    assert "| POST p99 < 100 ms at 100/s | 45 ms | yes |" in text
+    assert "| declaration → ticket number in the list p99 < 1000 ms at 100/s | 400 ms | yes |" in (
+        text
+    )
+    assert "| acknowledgement email p99 < 5000 ms at 100/s | 900 ms | yes |" in text
     assert "| list p99 < 50 ms at a million incidents | worst 30 ms | yes |" in text
     assert "| full-text p99 < 200 ms at a million incidents | worst 250 ms | **no** |" in text
     assert "Sustained declarations: 200/s = 10.0% of PostgreSQL's 2,000 commits/s" in text
