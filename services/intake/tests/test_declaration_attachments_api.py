@@ -6,14 +6,14 @@ import asyncio
 import uuid
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text, update
 
-from intake.adapters.tables import Attachment
+from intake.adapters.tables import Attachment, IdempotencyKey
 from ticketing_devkit.service_testing import ServiceUnderTest as Intake
 from ticketing_devkit.service_testing import auth_as as auth
 
 from .samples import PDF, PNG, TEXT
-from .test_declarations_api import declaration, key, post
+from .test_declarations_api import count_declarations, declaration, key, post
 from .uploads import upload_file
 
 
@@ -54,6 +54,46 @@ async def test_two_declarations_racing_for_one_file_get_it_once(intake: Intake) 
     for answer in answers:
         if answer.status_code == 422:
             assert errors(answer) == [("attachment_ids[0]", "already_attached")]
+
+
+_WAITING_FOR_A_LOCK = text(
+    "SELECT count(*) FROM pg_stat_activity"
+    " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+)
+
+
+async def blocked_on_a_lock(intake: Intake) -> bool:
+    async with intake.runtime.session_factory() as session:
+        return bool(await session.scalar(_WAITING_FOR_A_LOCK))
+
+
+async def test_a_file_taken_while_the_rules_judge_fails_the_declaration_whole(
+    intake: Intake,
+) -> None:
+    uploaded = await upload_file(intake, TEXT, filename="vpn.log")
+    holder = (await post(intake, declaration(), key())).json()["declaration_id"]
+    reference, headers = f"lost-{uuid.uuid4().hex[:8]}", key()
+    body = declaration(attachment_ids=[uploaded["id"]], customer_reference=reference)
+    async with intake.runtime.session_factory.begin() as session:
+        # Another declaration takes the file, not yet committed: the rules read it free,
+        # and the declaration's write waits for this transaction.
+        await session.execute(
+            update(Attachment).where(Attachment.id == uploaded["id"]).values(declaration_id=holder)
+        )
+        answer = asyncio.create_task(post(intake, body, headers))
+        for _ in range(500):
+            if await blocked_on_a_lock(intake):
+                break
+            await asyncio.sleep(0.01)
+        else:
+            raise AssertionError("the declaration never waited for the file's lock")
+    assert errors(await answer) == [("attachment_ids[0]", "already_attached")]
+    # Nothing was written, and the key is still free.
+    assert await count_declarations(intake, reference) == (0, 0)
+    async with intake.runtime.session_factory() as session:
+        assert (
+            await session.get(IdempotencyKey, ("u-acme-claire", headers["Idempotency-Key"])) is None
+        )
 
 
 async def test_only_the_uploading_organization_attaches_a_file(intake: Intake) -> None:

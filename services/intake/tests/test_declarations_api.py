@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from intake.adapters.tables import Declaration, IdempotencyKey
 from intake.domain.declaration import DeclarationRequest
-from intake.handlers.declarations import record_ticket_number
+from intake.handlers.ticket_numbers import record_ticket_number
 from ticketing_common.db.messaging_tables import outbox
 from ticketing_common.events import TicketUpdatedV1, new_event
 from ticketing_common.events.parts import Actor, ActorKind, Person, Recipient

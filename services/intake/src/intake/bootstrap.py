@@ -20,7 +20,7 @@ from intake.entrypoints.api.method_not_allowed import list_every_allowed_method
 from intake.entrypoints.api.openapi import document_problems
 from intake.entrypoints.periodic import PeriodicWorker
 from intake.handlers.attachment_cleanup import purge_unlinked_attachments
-from intake.handlers.declarations import record_ticket_number
+from intake.handlers.ticket_numbers import record_ticket_numbers
 from intake.settings import IntakeSettings, intake_settings
 from ticketing_common.events import TicketUpdatedV1
 from ticketing_common.messaging.consumer import EventRouter
@@ -74,7 +74,7 @@ def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
         name="intake", settings=intake_settings(settings), migrations=MIGRATIONS
     )
     router = EventRouter()
-    router.on(TicketUpdatedV1, record_ticket_number)
+    router.on_batch(TicketUpdatedV1, record_ticket_numbers)
     runtime.consume(QUEUES["intake"], router)
     runtime.add_worker(attachment_cleanup(runtime, attachment_storage(intake_settings(settings))))
     return runtime

@@ -1,58 +1,33 @@
-"""Attaching uploaded files to the declaration that names them."""
+"""Attaching uploaded files to the declaration that names them: the answer when a file
+was lost between the rules' reading and the write.
+
+The link is made by the declaration's write (``adapters.declaration_writing``), which
+checks the files again under row locks: a file another declaration took meanwhile, or
+the cleanup removed, makes the whole declaration fail instead of being attached twice
+or to nothing.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Collection, Sequence
 
-from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from intake.adapters.tables import Attachment
-from ticketing_common.web.problems import FieldError, invalid_fields
+from ticketing_common.web.problems import FieldError, Problem, invalid_fields
 
 
-async def link_attachments(
-    session: AsyncSession,
-    *,
-    declaration_id: str,
-    org_id: str,
-    requested: list[str],
-    now: datetime,
-) -> None:
-    """Link each named upload to the declaration, in the declaration's transaction.
-
-    The rules were checked on what was read; the update checks again under the row
-    locks, so a file another declaration took meanwhile, or the cleanup removed, makes
-    this one fail (and roll back whole) instead of being attached twice or to nothing.
-    """
-    distinct = list(dict.fromkeys(requested))
-    if not distinct:
-        return
-    # The declaration's row must exist before attachments refer to it.
-    await session.flush()
-    linked = set(
-        (
-            await session.execute(
-                update(Attachment)
-                .where(
-                    Attachment.id.in_(distinct),
-                    Attachment.org_id == org_id,
-                    Attachment.declaration_id.is_(None),
-                )
-                .values(declaration_id=declaration_id, linked_at=now)
-                .returning(Attachment.id)
+def lost_attachments(requested: Sequence[str], free: Collection[str]) -> Problem | None:
+    """The 422 naming each requested file that was not free any more; None if none was."""
+    lost = [
+        attachment_id for attachment_id in dict.fromkeys(requested) if attachment_id not in free
+    ]
+    if not lost:
+        return None
+    return invalid_fields(
+        [
+            FieldError(
+                f"attachment_ids[{requested.index(attachment_id)}]",
+                "this file was attached elsewhere or removed meanwhile; upload it again",
+                code="already_attached",
             )
-        ).scalars()
+            for attachment_id in lost
+        ]
     )
-    lost = [attachment_id for attachment_id in distinct if attachment_id not in linked]
-    if lost:
-        raise invalid_fields(
-            [
-                FieldError(
-                    f"attachment_ids[{requested.index(attachment_id)}]",
-                    "this file was attached elsewhere or removed meanwhile; upload it again",
-                    code="already_attached",
-                )
-                for attachment_id in lost
-            ]
-        )

@@ -1,5 +1,13 @@
-"""Accepting a declaration: idempotency, the rules, the row and its event, in one
-transaction."""
+"""Accepting a declaration: idempotency, the rules, the row and its event.
+
+Two round trips to PostgreSQL when it is accepted, one when it is refused or replayed:
+a read (the key's earlier answer and the catalog objects named), the pure rules, then
+one statement writing the key's answer, the declaration, its files' links and its
+event together (``adapters.declaration_writing``); a third, rare, when that write finds
+the key taken by a racing twin or a file lost meanwhile. Each statement commits on its
+own (autocommit), so no BEGIN or COMMIT is sent and no transaction stays open while the
+rules run; the write, being one statement, is all or nothing.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from intake.adapters.catalog_view import load_catalog_view
-from intake.adapters.tables import Declaration, IdempotencyKey, Site
+from intake.adapters.declaration_reading import DeclarationReading, read_for_declaration
+from intake.adapters.declaration_writing import write_accepted_declaration
+from intake.adapters.idempotency_keys import EarlierAnswer, read_earlier_answer
 from intake.domain.declaration import (
     DeclarationRequest,
     TimeRules,
@@ -21,11 +28,10 @@ from intake.domain.declaration import (
     onsite_contact,
     resolve_recipients,
 )
-from intake.handlers.attachment_links import link_attachments
+from intake.handlers.attachment_links import lost_attachments
 from ticketing_common.auth.principal import Principal
-from ticketing_common.db.unit_of_work import UnitOfWork
-from ticketing_common.events import CloudEvent, IncidentDeclaredV1, TicketUpdatedV1, new_event
-from ticketing_common.events.incident_declared import DeclaredSiteV1
+from ticketing_common.db.engine import retry_once_if_connection_lost
+from ticketing_common.events import CloudEvent, IncidentDeclaredV1, new_event
 from ticketing_common.events.parts import Person
 from ticketing_common.web.problems import Problem, invalid_fields
 
@@ -39,7 +45,7 @@ class Accepted:
 
 
 async def declare(
-    uow: UnitOfWork,
+    engine: AsyncEngine,
     caller: Principal,
     idempotency_key: str,
     request: DeclarationRequest,
@@ -47,36 +53,65 @@ async def declare(
     now: datetime,
     time_rules: TimeRules,
 ) -> Accepted:
-    session = uow.session
     fingerprint = request.fingerprint()
-    declaration_id = str(uuid.uuid4())
-    body = {"declaration_id": declaration_id, "status": "accepted"}
-    # The key is claimed with its answer already written: if the rules refuse the
-    # request, the transaction rolls back and the claim with it; if they accept it, the
-    # claim commits with the declaration. One statement instead of an insert and an update.
-    claimed = await session.execute(
-        insert(IdempotencyKey)
-        .values(
-            user_sub=caller.sub,
-            key=idempotency_key,
-            request_hash=fingerprint,
-            status_code=202,
-            response=body,
-            declaration_id=declaration_id,
-        )
-        .on_conflict_do_nothing()
-        .returning(IdempotencyKey.key)
-    )
-    if claimed.scalar_one_or_none() is None:
-        # The key was used before (a racing twin has committed by now): replay its answer.
-        return await _replay(session, caller, idempotency_key, fingerprint)
 
-    catalog = await load_catalog_view(session, request)
-    errors = check_declaration(request, caller, catalog, now=now, time_rules=time_rules)
+    async def attempt() -> Accepted:
+        async with engine.connect() as connection:
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+            return await _declare(
+                connection, caller, idempotency_key, request, fingerprint, now, time_rules
+            )
+
+    # A run that wrote and then lost its connection is answered by the next one's
+    # read: the key is found with this request's hash, and replayed.
+    return await retry_once_if_connection_lost(attempt)
+
+
+async def _declare(
+    connection: AsyncConnection,
+    caller: Principal,
+    idempotency_key: str,
+    request: DeclarationRequest,
+    fingerprint: str,
+    now: datetime,
+    time_rules: TimeRules,
+) -> Accepted:
+    reading = await read_for_declaration(connection, caller.sub, idempotency_key, request)
+    if reading.earlier is not None:
+        return _replay(reading.earlier, fingerprint)
+    errors = check_declaration(request, caller, reading.catalog, now=now, time_rules=time_rules)
     if errors:
         raise invalid_fields(errors)
+    event = _declared_event(caller, request, reading, now)
+    written = await write_accepted_declaration(
+        connection,
+        event,
+        user_sub=caller.sub,
+        key=idempotency_key,
+        request_hash=fingerprint,
+        attachment_ids=request.distinct_attachment_ids(),
+    )
+    if written.claimed:
+        declaration_id = event.data.declaration_id
+        return Accepted(declaration_id, {"declaration_id": declaration_id, "status": "accepted"})
+    # Nothing was written: the key was used meanwhile (a racing twin, committed by now,
+    # whose answer this request gets), or a named file was lost.
+    earlier = await read_earlier_answer(connection, caller.sub, idempotency_key)
+    if earlier is not None:
+        return _replay(earlier, fingerprint)
+    refusal = lost_attachments(request.attachment_ids, written.free_attachments)
+    if refusal is None:
+        raise RuntimeError("the declaration was not written, yet its key and files were free")
+    raise refusal
+
+
+def _declared_event(
+    caller: Principal, request: DeclarationRequest, reading: DeclarationReading, now: datetime
+) -> CloudEvent[IncidentDeclaredV1]:
+    catalog = reading.catalog
     assert catalog.contract is not None
     recipients = resolve_recipients(request, caller, catalog)
+    declaration_id = str(uuid.uuid4())
     data = IncidentDeclaredV1(
         declaration_id=declaration_id,
         org_id=catalog.contract.org_id,
@@ -93,73 +128,20 @@ async def declare(
         description=request.description,
         attachment_ids=request.distinct_attachment_ids(),
         site_id=request.site_id,
-        site=await _declared_site(session, request.site_id),
+        # Carried by the event so search can draw its map without asking intake.
+        site=reading.site,
         onsite_contact=onsite_contact(request),
         interlocutor=recipients.interlocutor,
         notify=list(recipients.notify),
     )
-    session.add(
-        Declaration(
-            id=declaration_id,
-            org_id=data.org_id,
-            contract_id=data.contract_id,
-            declared_by_sub=caller.sub,
-            accepted=data.model_dump(mode="json"),
-            created_at=now,
-        )
-    )
-    await link_attachments(
-        session,
-        declaration_id=declaration_id,
-        org_id=data.org_id,
-        requested=list(request.attachment_ids),
-        now=now,
-    )
-    await uow.emit(
-        new_event(data, source=SOURCE, correlation_id=declaration_id, subject=declaration_id)
-    )
-    await uow.commit()
-    return Accepted(declaration_id, body)
+    return new_event(data, source=SOURCE, correlation_id=declaration_id, subject=declaration_id)
 
 
-async def _declared_site(session: AsyncSession, site_id: str | None) -> DeclaredSiteV1 | None:
-    """The site's name and coordinates, carried by the event so search can draw its map
-    without asking intake. ``session.get`` finds the site the rules already loaded."""
-    site = await session.get(Site, site_id) if site_id else None
-    if site is None:
-        return None
-    return DeclaredSiteV1(name=site.name, latitude=site.latitude, longitude=site.longitude)
-
-
-async def _replay(
-    session: AsyncSession, caller: Principal, idempotency_key: str, fingerprint: str
-) -> Accepted:
-    row = (
-        await session.execute(
-            select(IdempotencyKey).where(
-                IdempotencyKey.user_sub == caller.sub, IdempotencyKey.key == idempotency_key
-            )
-        )
-    ).scalar_one()
-    if row.request_hash != fingerprint:
+def _replay(earlier: EarlierAnswer, fingerprint: str) -> Accepted:
+    if earlier.request_hash != fingerprint:
         raise Problem(
             409,
             "this Idempotency-Key was already used with another body",
             slug="idempotency-key-reused",
         )
-    assert row.declaration_id is not None
-    assert row.response is not None
-    return Accepted(row.declaration_id, dict(row.response))
-
-
-async def record_ticket_number(session: AsyncSession, event: CloudEvent[Any]) -> None:
-    """On ``ticket.updated``: remember the ticket number of the declaration."""
-    data: TicketUpdatedV1 = event.data
-    await session.execute(
-        update(Declaration)
-        .where(
-            Declaration.id == data.ticket.declaration_id,
-            Declaration.ticket_number.is_(None),
-        )
-        .values(ticket_number=data.ticket.ticket_number, registered_at=data.ticket.created_at)
-    )
+    return Accepted(earlier.declaration_id, dict(earlier.response))

@@ -79,10 +79,9 @@ async def post_declaration(
         skew=timedelta(minutes=settings.occurred_at_skew_minutes),
         max_age=timedelta(days=settings.occurred_at_max_age_days),
     )
-    async with runtime.unit_of_work() as uow:
-        accepted = await declare(
-            uow, caller, idempotency_key, body, now=datetime.now(UTC), time_rules=rules
-        )
+    accepted = await declare(
+        runtime.engine, caller, idempotency_key, body, now=datetime.now(UTC), time_rules=rules
+    )
     response.headers["Location"] = f"/v1/declarations/{accepted.declaration_id}"
     return DeclarationAccepted.model_validate(accepted.body)
 
