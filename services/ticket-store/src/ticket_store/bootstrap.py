@@ -29,13 +29,18 @@ def build_desk(settings: TicketStoreSettings, clock: Clock = utc_now) -> Desk:
     return Desk(policy=settings.sla_policy, auto_close_after=settings.auto_close_after, clock=clock)
 
 
+def event_router(desk: Desk) -> EventRouter:
+    """What the ticket store's consumer does with each event it takes."""
+    router = EventRouter()
+    router.on_batch(IncidentDeclaredV1, ticket_registration(desk))
+    return router
+
+
 def build_runtime(settings: ServiceSettings, *, clock: Clock = utc_now) -> TicketStoreRuntime:
     if not isinstance(settings, TicketStoreSettings):
         raise TypeError("the ticket store needs TicketStoreSettings")
     runtime = TicketStoreRuntime(settings, build_desk(settings, clock))
-    router = EventRouter()
-    router.on(IncidentDeclaredV1, ticket_registration(runtime.desk))
-    runtime.consume(QUEUES["ticket-store"], router)
+    runtime.consume(QUEUES["ticket-store"], event_router(runtime.desk))
     runtime.add_worker(
         TicketJobsWorker(runtime.jobs, interval_seconds=settings.jobs_interval_seconds)
     )

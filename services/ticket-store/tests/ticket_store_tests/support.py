@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,8 +13,10 @@ import httpx
 from sqlalchemy import select
 
 from ticket_store.adapters.tables import HistoryEntry, Ticket
+from ticket_store.bootstrap import event_router
 from ticket_store.handlers.desk import Desk
 from ticket_store.handlers.registration import register_ticket
+from ticket_store.runtime import TicketStoreRuntime
 from ticketing_common.db.engine import SessionFactory
 from ticketing_common.db.messaging_tables import outbox
 from ticketing_common.events import CloudEvent, IncidentDeclaredV1, new_event
@@ -65,6 +68,19 @@ def declared(**overrides: Any) -> CloudEvent[IncidentDeclaredV1]:
     values.update(overrides)
     data = IncidentDeclaredV1(**values)
     return new_event(data, source="/tests", correlation_id=declaration_id)
+
+
+def replay_of(event: CloudEvent[IncidentDeclaredV1]) -> CloudEvent[Any]:
+    """The same declaration under another event id."""
+    return new_event(event.data, source="/tests", correlation_id=event.correlationid)
+
+
+async def apply_run(runtime: TicketStoreRuntime, events: Sequence[CloudEvent[Any]]) -> None:
+    """Apply ``events`` as the consumer applies a batch: the route, one transaction."""
+    route = event_router(runtime.desk).route_for(IncidentDeclaredV1.event_type)
+    assert route is not None
+    async with runtime.session_factory.begin() as session:
+        await route.apply(session, events)
 
 
 async def register(

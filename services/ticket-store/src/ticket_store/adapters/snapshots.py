@@ -2,25 +2,41 @@
 
 from __future__ import annotations
 
-from ticket_store.adapters.tables import Ticket
+from typing import TypeVar
+
+from ticket_store.adapters.tables import TicketRecord
+from ticket_store.adapters.work_rows import sla_of
+from ticket_store.domain.sla import SlaClock
 from ticketing_common.events.parts import OnsiteContact, Person, Recipient
 from ticketing_common.events.ticket_updated import TicketSlaV1, TicketSnapshotV1
 from ticketing_common.reference import ImpactedUsers, MainUsage, Nature, Priority, TicketStatus
 
 
-def sla_snapshot(ticket: Ticket) -> TicketSlaV1:
+def clock_snapshot(clock: SlaClock) -> TicketSlaV1:
     return TicketSlaV1(
-        response_due_at=ticket.response_due_at,
-        resolution_due_at=ticket.resolution_due_at,
-        responded_at=ticket.responded_at,
-        paused=ticket.sla_paused_since is not None,
-        response_breached=ticket.response_breached_at is not None,
-        resolution_breached=ticket.resolution_breached_at is not None,
+        response_due_at=clock.response_due_at,
+        resolution_due_at=clock.resolution_due_at,
+        responded_at=clock.responded_at,
+        paused=clock.paused,
+        response_breached=clock.response_breached_at is not None,
+        resolution_breached=clock.resolution_breached_at is not None,
     )
 
 
-def snapshot(ticket: Ticket) -> TicketSnapshotV1:
-    return TicketSnapshotV1(
+def sla_snapshot(ticket: TicketRecord) -> TicketSlaV1:
+    return clock_snapshot(sla_of(ticket))
+
+
+SnapshotT = TypeVar("SnapshotT", bound=TicketSnapshotV1)
+
+
+def snapshot(ticket: TicketRecord) -> TicketSnapshotV1:
+    return snapshot_as(TicketSnapshotV1, ticket)
+
+
+def snapshot_as(model: type[SnapshotT], ticket: TicketRecord) -> SnapshotT:
+    """The snapshot as ``model`` (the contract's, or a view built on it), validated once."""
+    return model(
         ticket_number=ticket.ticket_number,
         declaration_id=ticket.declaration_id,
         org_id=ticket.org_id,

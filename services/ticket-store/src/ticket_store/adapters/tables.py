@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import (
     BigInteger,
@@ -14,6 +14,7 @@ from sqlalchemy import (
     Index,
     Integer,
     Interval,
+    Row,
     Sequence,
     String,
     Text,
@@ -103,3 +104,14 @@ class HistoryEntry(Base):
     to_priority: Mapped[str | None] = mapped_column(String(2))
     # On an assignment: the new assignee (a Person), or null when released.
     assignee: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+
+
+# The same tables for the statements built once, in Core (registration, reads): no ORM
+# unit of work or identity map on the hot paths.
+TICKETS: Final = Base.metadata.tables[Ticket.__tablename__]
+HISTORY: Final = Base.metadata.tables[HistoryEntry.__tablename__]
+
+# A ticket or an entry as the ORM loads it (the changes) or as a Core row reads it (the
+# reads): the same attribute names either way.
+TicketRecord = Ticket | Row[Any]
+HistoryRecord = HistoryEntry | Row[Any]

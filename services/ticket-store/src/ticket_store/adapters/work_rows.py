@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ticket_store.adapters.tables import Ticket
+from ticket_store.adapters.tables import Ticket, TicketRecord
 from ticket_store.domain.priority import derive_priority
 from ticket_store.domain.sla import SlaClock
 from ticket_store.domain.work import TicketWork
@@ -12,7 +12,7 @@ from ticketing_common.events.parts import Person
 from ticketing_common.reference import ImpactedUsers, MainUsage, Priority, TicketStatus
 
 
-def sla_of(ticket: Ticket) -> SlaClock:
+def sla_of(ticket: TicketRecord) -> SlaClock:
     return SlaClock(
         started_at=ticket.created_at,
         response_due_at=ticket.response_due_at,

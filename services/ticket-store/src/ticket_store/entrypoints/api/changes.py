@@ -38,7 +38,9 @@ from ticketing_common.auth.principal import Principal
 from ticketing_common.web.problems import Problem, invalid, not_found
 
 
-def _store(request: Request) -> TicketStoreRuntime:
+async def _store(request: Request) -> TicketStoreRuntime:
+    # async, though it awaits nothing: FastAPI runs a plain ``def`` dependency in its
+    # thread pool, a hand-off to a worker thread and back on every request.
     runtime = request.app.state.runtime
     assert isinstance(runtime, TicketStoreRuntime)
     return runtime

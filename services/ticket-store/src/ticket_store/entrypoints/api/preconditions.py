@@ -62,7 +62,8 @@ def parse_if_match(value: str | None) -> frozenset[int] | None:
     return frozenset(versions)
 
 
-def _if_match(if_match: IfMatchHeader = None) -> frozenset[int] | None:
+async def _if_match(if_match: IfMatchHeader = None) -> frozenset[int] | None:
+    # async: a plain ``def`` would be run in the thread pool.
     return parse_if_match(if_match)
 
 

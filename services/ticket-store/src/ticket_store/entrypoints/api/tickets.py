@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
-from sqlalchemy import select
 
-from ticket_store.adapters.tables import HistoryEntry, Ticket
+from ticket_store.adapters.ticket_reads import read_history_page, read_scope, read_ticket
 from ticket_store.entrypoints.api.changes import Store
+from ticket_store.entrypoints.api.reading import ReadConnection
 from ticket_store.entrypoints.api.views import (
     HistoryItem,
     TicketView,
@@ -16,9 +16,8 @@ from ticket_store.entrypoints.api.views import (
     history_item,
     ticket_view,
 )
-from ticketing_common.auth.principal import CUSTOMER_ROLES, OPERATIONS_ROLES, Principal
+from ticketing_common.auth.principal import CUSTOMER_ROLES, OPERATIONS_ROLES
 from ticketing_common.web.access import CurrentPrincipal, Scope, access
-from ticketing_common.web.dependencies import ReadSession
 from ticketing_common.web.paging import Cursor, Limit, Page, decode_cursor, encode_cursor
 from ticketing_common.web.problems import invalid, not_found
 
@@ -28,22 +27,17 @@ TicketNumber = Annotated[str, Path(pattern=r"^INC\d{7}$", description="Like INC0
 READERS = access(CUSTOMER_ROLES | OPERATIONS_ROLES, Scope.PERIMETER)
 
 
-async def _visible_ticket(session: ReadSession, number: str, caller: Principal) -> Ticket:
-    ticket = await session.get(Ticket, number)
-    if ticket is None or not caller.may_see_incident(ticket.org_id, ticket.contract_id):
-        raise not_found("ticket")
-    return ticket
-
-
 @router.get("/{ticket_number}", **READERS)
 async def get_ticket(
     ticket_number: TicketNumber,
     caller: CurrentPrincipal,
-    session: ReadSession,
+    connection: ReadConnection,
     store: Store,
     response: Response,
 ) -> TicketView:
-    ticket = await _visible_ticket(session, ticket_number, caller)
+    ticket = await read_ticket(connection, ticket_number)
+    if ticket is None or not caller.may_see_incident(ticket.org_id, ticket.contract_id):
+        raise not_found("ticket")
     response.headers["ETag"] = f'"{ticket.version}"'
     return ticket_view(ticket, audience_of(caller, store.store_settings))
 
@@ -52,25 +46,24 @@ async def get_ticket(
 async def get_history(
     ticket_number: TicketNumber,
     caller: CurrentPrincipal,
-    session: ReadSession,
+    connection: ReadConnection,
     store: Store,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[HistoryItem]:
     """The timeline, oldest first; customers see the public entries only."""
-    await _visible_ticket(session, ticket_number, caller)
-    statement = select(HistoryEntry).where(HistoryEntry.ticket_number == ticket_number)
-    if not caller.is_operations:
-        statement = statement.where(HistoryEntry.public.is_(True))
+    scope = await read_scope(connection, ticket_number)
+    if scope is None or not caller.may_see_incident(*scope):
+        raise not_found("ticket")
     after = decode_cursor(cursor, 1)
-    if after is not None:
-        if type(after[0]) is not int:
-            raise invalid("cursor", "not a cursor of this list", location="query")
-        statement = statement.where(HistoryEntry.id > after[0])
-    rows = (
-        (await session.execute(statement.order_by(HistoryEntry.id).limit(limit + 1)))
-        .scalars()
-        .all()
+    if after is not None and type(after[0]) is not int:
+        raise invalid("cursor", "not a cursor of this list", location="query")
+    rows = await read_history_page(
+        connection,
+        ticket_number,
+        public_only=not caller.is_operations,
+        after_id=after[0] if after is not None else 0,
+        rows=limit + 1,
     )
     audience = audience_of(caller, store.store_settings)
     items = [history_item(row, audience) for row in rows[:limit]]

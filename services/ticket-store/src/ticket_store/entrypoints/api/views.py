@@ -12,8 +12,8 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from ticket_store.adapters.snapshots import snapshot
-from ticket_store.adapters.tables import HistoryEntry, Ticket
+from ticket_store.adapters.snapshots import snapshot_as
+from ticket_store.adapters.tables import HistoryRecord, TicketRecord
 from ticket_store.settings import TicketStoreSettings
 from ticketing_common.auth.principal import Principal
 from ticketing_common.events.parts import ActorKind, Person
@@ -79,14 +79,15 @@ def audience_of(caller: Principal, settings: TicketStoreSettings) -> Audience:
     )
 
 
-def ticket_view(ticket: Ticket, audience: Audience) -> TicketView:
-    shown = snapshot(ticket)
+def ticket_view(ticket: TicketRecord, audience: Audience) -> TicketView:
+    # Built as the view at once: no snapshot dumped and validated a second time.
+    shown = snapshot_as(TicketView, ticket)
     if audience.masks_agents and shown.assignee is not None:
         shown = shown.model_copy(update={"assignee": audience.masked_agent})
-    return TicketView.model_validate(shown.model_dump())
+    return shown
 
 
-def history_item(entry: HistoryEntry, audience: Audience) -> HistoryItem:
+def history_item(entry: HistoryRecord, audience: Audience) -> HistoryItem:
     by_agent = entry.actor_kind == ActorKind.AGENT.value
     assignee = Person.model_validate(entry.assignee) if entry.assignee else None
     if audience.masks_agents and assignee is not None:
