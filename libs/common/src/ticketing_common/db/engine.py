@@ -77,6 +77,17 @@ def create_session_factory(engine: AsyncEngine) -> SessionFactory:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
+def create_read_session_factory(engine: AsyncEngine) -> SessionFactory:
+    """Sessions for reading, outside any transaction (autocommit): a read transaction
+    cost two more round trips, its ``BEGIN`` and its ``ROLLBACK``, and under READ
+    COMMITTED each statement sees a snapshot of its own either way."""
+    return async_sessionmaker(
+        engine.execution_options(isolation_level="AUTOCOMMIT"),
+        expire_on_commit=False,
+        autoflush=False,
+    )
+
+
 def asyncpg_dsn(url: str) -> str:
     """The same database as a plain ``postgresql://`` DSN, for raw asyncpg connections."""
     parsed = make_url(url).set(drivername="postgresql")

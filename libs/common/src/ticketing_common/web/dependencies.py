@@ -23,9 +23,21 @@ Runtime = Annotated[ServiceRuntime, Depends(get_runtime)]
 
 
 async def get_read_session(runtime: Runtime) -> AsyncIterator[AsyncSession]:
-    """A session for reading; nothing it does is committed."""
-    async with runtime.session_factory() as session:
+    """A session for reading, each statement on its own (autocommit): no ``BEGIN`` or
+    ``ROLLBACK`` round trips. Whatever writes must use a unit of work instead."""
+    async with runtime.read_session_factory() as session:
         yield session
 
 
 ReadSession = Annotated[AsyncSession, Depends(get_read_session)]
+
+
+async def get_read_transaction(runtime: Runtime) -> AsyncIterator[AsyncSession]:
+    """A session for reading in one transaction, rolled back at the end: for reads that
+    need ``SET LOCAL`` settings or several statements on one snapshot. Two more round
+    trips than ``ReadSession``."""
+    async with runtime.session_factory() as session:
+        yield session
+
+
+ReadTransaction = Annotated[AsyncSession, Depends(get_read_transaction)]

@@ -15,7 +15,7 @@ from search.entrypoints.api.incident_filters import incident_filters
 from search.services import Services
 from ticketing_common.auth.principal import CUSTOMER_ROLES, OPERATIONS_ROLES
 from ticketing_common.web.access import CurrentPrincipal, Scope, access
-from ticketing_common.web.dependencies import ReadSession
+from ticketing_common.web.dependencies import ReadSession, ReadTransaction
 from ticketing_common.web.paging import DEFAULT_LIMIT, Cursor, Limit, Page
 
 router = APIRouter(prefix="/v1/incidents", tags=["incidents"])
@@ -37,7 +37,8 @@ async def incident_summary(
 @router.get("", **access(READERS, Scope.PERIMETER))
 async def list_incidents(
     caller: CurrentPrincipal,
-    session: ReadSession,
+    # A transaction: the full-text probe sets its planner settings with SET LOCAL.
+    session: ReadTransaction,
     services: Services,
     filters: Filters,
     limit: Limit = DEFAULT_LIMIT,
