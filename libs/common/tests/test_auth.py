@@ -141,3 +141,43 @@ def test_production_refuses_the_development_secret() -> None:
         environment="production", auth_jwks_url="https://idp/jwks", auth_jwt_secret=None
     )
     assert settings.auth_jwks_url
+
+
+async def test_a_token_verified_once_is_not_decoded_again_until_it_expires(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    now = time.time()
+    clock = [now]
+    checker = TokenVerifier(
+        issuer="ticketing-dev",
+        audience="ticketing",
+        secret=SECRET,
+        leeway_seconds=0,
+        clock=lambda: clock[0],
+    )
+    decoded = 0
+    real_decode = jwt.decode
+
+    def counting_decode(*args: object, **kwargs: object) -> object:
+        nonlocal decoded
+        decoded += 1
+        return real_decode(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jwt, "decode", counting_decode)
+    short_lived = token(ttl_seconds=60)
+    for _ in range(3):
+        assert (await checker.verify(short_lived)).sub == "u-1"
+    assert decoded == 1
+    # Past its expiry the answer is not reused: the token is checked in full again
+    # (and PyJWT, on the real clock, judges its expiry).
+    clock[0] = now + 61
+    await checker.verify(short_lived)
+    assert decoded == 2
+
+
+async def test_a_refused_token_is_refused_every_time() -> None:
+    checker = verifier()
+    forged = token(secret="another-secret-that-is-long-enough-too")
+    for _ in range(2):
+        with pytest.raises(InvalidToken):
+            await checker.verify(forged)
