@@ -49,3 +49,68 @@ def scripted_server(handler: ScriptedHandler) -> Iterator[str]:
         yield f"smtp://127.0.0.1:{port}"
     finally:
         controller.stop()
+
+
+class SessionsHandler:
+    """Accepts every message and notes which connection carried it; can drop a kept
+    session, answer 421 on it, or refuse some recipients."""
+
+    def __init__(
+        self,
+        *,
+        abort_after: int | None = None,
+        closing_after: int | None = None,
+        refuse: dict[str, str] | None = None,
+    ) -> None:
+        # On a connection that carried this many messages, the next MAIL FROM finds
+        # the connection dropped (abort_after) or gets "421 closing" (closing_after).
+        self.abort_after = abort_after
+        self.closing_after = closing_after
+        # Recipient -> the reply to its RCPT TO.
+        self.refuse = refuse or {}
+        self.carried: dict[int, int] = {}
+        self.received: list[tuple[int, str]] = []
+        self.quits = 0
+
+    @property
+    def connections(self) -> int:
+        return len(self.carried)
+
+    def _connection(self, session: Any) -> int:
+        # Numbered on the session itself: an id() is reused once a session is gone.
+        if getattr(session, "connection_number", None) is None:
+            session.connection_number = len(self.carried)
+            self.carried[session.connection_number] = 0
+        number: int = session.connection_number
+        return number
+
+    async def handle_MAIL(  # noqa: N802 - aiosmtpd's hook name
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        carried = self.carried[self._connection(session)]
+        if self.abort_after is not None and carried >= self.abort_after:
+            server.transport.abort()
+            return "421 4.4.2 gone"
+        if self.closing_after is not None and carried >= self.closing_after:
+            return "421 4.7.0 too many messages on this connection, closing"
+        envelope.mail_from = address
+        return "250 OK"
+
+    async def handle_RCPT(  # noqa: N802
+        self, _server: Any, _session: Any, envelope: Any, address: str, _options: Any
+    ) -> str:
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, _server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        connection = self._connection(session)
+        self.carried[connection] += 1
+        for recipient in envelope.rcpt_tos:
+            self.received.append((connection, recipient))
+        return "250 Message accepted for delivery"
+
+    async def handle_QUIT(self, _server: Any, _session: Any, _envelope: Any) -> str:  # noqa: N802
+        self.quits += 1
+        return "221 Bye"

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
 from notification.adapters.tables import Delivery
-from notification.handlers.acknowledgement import acknowledge_declaration
+from notification.bootstrap import event_router
+from notification.handlers.acknowledgement import acknowledge_declarations
 from notification.handlers.context import EmailContext
-from notification.handlers.ticket_updated import on_ticket_updated
+from notification.handlers.ticket_updated import on_tickets_updated
 from ticketing_common.db.engine import SessionFactory
 from ticketing_common.events import CloudEvent
-from ticketing_common.inbox import record_first_delivery
-from ticketing_common.messaging.consumer import Handler
+from ticketing_common.inbox import record_first_deliveries, record_first_delivery
+from ticketing_common.messaging.consumer import BatchHandler
 from ticketing_common.messaging.topology import QUEUES
 
 PORTAL = "https://portal.example.com"
@@ -36,7 +37,7 @@ async def wait_until(
 
 
 async def consume(
-    session_factory: SessionFactory, handler: Handler, event: CloudEvent[Any]
+    session_factory: SessionFactory, handler: BatchHandler, event: CloudEvent[Any]
 ) -> bool:
     """Apply ``event`` as the consumer does: inbox row and effect in one transaction."""
     async with session_factory.begin() as session:
@@ -44,20 +45,44 @@ async def consume(
             session, event_id=event.id, event_type=event.type, queue=QUEUES["notification"].name
         )
         if first:
-            await handler(session, event)
+            await handler(session, [event])
         return first
+
+
+async def consume_batch(
+    session_factory: SessionFactory,
+    events: Sequence[CloudEvent[Any]],
+    context: EmailContext = CONTEXT,
+) -> None:
+    """Apply ``events`` as the consumer applies a batch: their inbox rows, then each run
+    of events of one type through its route, in one transaction."""
+    router = event_router(context)
+    async with session_factory.begin() as session:
+        first = await record_first_deliveries(
+            session, [(e.id, e.type) for e in events], queue=QUEUES["notification"].name
+        )
+        new = [event for event in events if event.id in first]
+        start = 0
+        while start < len(new):
+            end = start
+            while end < len(new) and new[end].type == new[start].type:
+                end += 1
+            route = router.route_for(new[start].type)
+            assert route is not None
+            await route.apply(session, new[start:end])
+            start = end
 
 
 async def declare(
     session_factory: SessionFactory, event: CloudEvent[Any], context: EmailContext = CONTEXT
 ) -> bool:
-    return await consume(session_factory, acknowledge_declaration(context), event)
+    return await consume(session_factory, acknowledge_declarations(context), event)
 
 
 async def update_ticket(
     session_factory: SessionFactory, event: CloudEvent[Any], context: EmailContext = CONTEXT
 ) -> bool:
-    return await consume(session_factory, on_ticket_updated(context), event)
+    return await consume(session_factory, on_tickets_updated(context), event)
 
 
 async def deliveries(session_factory: SessionFactory) -> list[Delivery]:

@@ -58,7 +58,14 @@ def test_the_password_never_shows() -> None:
 
 
 def test_settings_default_to_the_local_mail_catcher(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("SMTP_URL", "MAIL_FROM", "PORTAL_BASE_URL", "DATABASE_URL", "HTTP_PORT"):
+    for name in (
+        "SMTP_URL",
+        "MAIL_FROM",
+        "PORTAL_BASE_URL",
+        "DATABASE_URL",
+        "HTTP_PORT",
+        "SMTP_MAX_CONNECTIONS",
+    ):
         monkeypatch.delenv(name, raising=False)
     settings = NotificationSettings()
     assert settings.smtp_endpoint == SmtpEndpoint("127.0.0.1", 1025)
@@ -66,6 +73,7 @@ def test_settings_default_to_the_local_mail_catcher(monkeypatch: pytest.MonkeyPa
     assert settings.portal_base_url == "http://127.0.0.1:8000"
     assert settings.http_port == 8003
     assert settings.database_url.endswith("/notification")
+    assert settings.smtp_max_connections == 4
 
 
 def test_settings_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -73,11 +81,13 @@ def test_settings_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("MAIL_FROM", "Support <support@example.com>")
     monkeypatch.setenv("PORTAL_BASE_URL", "https://portal.example.com")
     monkeypatch.setenv("DELIVERY_MAX_ATTEMPTS", "3")
+    monkeypatch.setenv("SMTP_MAX_CONNECTIONS", "2")
     settings = NotificationSettings()
     assert settings.smtp_endpoint.implicit_tls
     assert settings.sender.domain == "example.com"
     assert settings.portal_base_url == "https://portal.example.com"
     assert settings.retry_policy.max_attempts == 3
+    assert settings.smtp_max_connections == 2
 
 
 @pytest.mark.parametrize(
@@ -86,6 +96,7 @@ def test_settings_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch)
         {"mail_from": "nobody"},
         {"portal_base_url": "portal.example.com"},
         {"delivery_backoff_base_seconds": 10, "delivery_backoff_max_seconds": 5},
+        {"smtp_max_connections": 0},
     ],
 )
 def test_bad_mail_settings_are_refused_at_start(overrides: dict[str, object]) -> None:

@@ -11,12 +11,12 @@ from fastapi import FastAPI
 from notification.adapters.smtp_transport import SmtpTransport
 from notification.entrypoints.api import deliveries
 from notification.entrypoints.sender import DeliverySender
-from notification.handlers.acknowledgement import acknowledge_declaration
+from notification.handlers.acknowledgement import acknowledge_declarations
 from notification.handlers.context import EmailContext
 from notification.handlers.sending import Sending
-from notification.handlers.ticket_updated import on_ticket_updated
+from notification.handlers.ticket_updated import on_tickets_updated
 from notification.settings import NotificationSettings
-from ticketing_common.db.engine import asyncpg_dsn
+from ticketing_common.db.engine import SessionFactory, asyncpg_dsn
 from ticketing_common.events import IncidentDeclaredV1, TicketUpdatedV1
 from ticketing_common.messaging.consumer import EventRouter
 from ticketing_common.messaging.topology import QUEUES
@@ -35,13 +35,18 @@ def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
     runtime = ServiceRuntime(
         name="notification", settings=settings, migrations=MIGRATIONS, publishes=False
     )
-    context = email_context(settings)
-    router = EventRouter()
-    router.on(IncidentDeclaredV1, acknowledge_declaration(context))
-    router.on(TicketUpdatedV1, on_ticket_updated(context))
-    runtime.consume(QUEUES["notification"], router)
+    runtime.consume(QUEUES["notification"], event_router(email_context(settings)))
     runtime.add_worker(build_sender(settings, runtime))
     return runtime
+
+
+def event_router(context: EmailContext) -> EventRouter:
+    # Each run of events of a type in a batch is recorded at once: its deliveries, and
+    # their threads, in one statement.
+    router = EventRouter()
+    router.on_batch(IncidentDeclaredV1, acknowledge_declarations(context))
+    router.on_batch(TicketUpdatedV1, on_tickets_updated(context))
+    return router
 
 
 def email_context(settings: NotificationSettings) -> EmailContext:
@@ -54,15 +59,21 @@ def email_context(settings: NotificationSettings) -> EmailContext:
     )
 
 
-def build_sending(settings: NotificationSettings, runtime: ServiceRuntime) -> Sending:
-    transport = SmtpTransport(settings.smtp_endpoint, timeout_seconds=settings.smtp_timeout_seconds)
+def build_sending(settings: NotificationSettings, session_factory: SessionFactory) -> Sending:
+    transport = SmtpTransport(
+        settings.smtp_endpoint,
+        timeout_seconds=settings.smtp_timeout_seconds,
+        max_connections=settings.smtp_max_connections,
+    )
     batch_size = settings.delivery_batch_size
     return Sending(
-        session_factory=runtime.session_factory,
+        session_factory=session_factory,
         transport=transport,
         sender=settings.sender,
         policy=settings.retry_policy,
         batch_size=batch_size,
+        # The emails of a batch share the sessions: together they take at most as
+        # long as one after the other.
         lease=timedelta(seconds=batch_size * transport.deadline_seconds) + LEASE_MARGIN,
         hourly_limit=settings.delivery_limit_per_org_per_hour,
     )
@@ -70,7 +81,7 @@ def build_sending(settings: NotificationSettings, runtime: ServiceRuntime) -> Se
 
 def build_sender(settings: NotificationSettings, runtime: ServiceRuntime) -> DeliverySender:
     return DeliverySender(
-        build_sending(settings, runtime),
+        build_sending(settings, runtime.session_factory),
         dsn=asyncpg_dsn(settings.database_url),
         poll_seconds=settings.delivery_poll_seconds,
     )

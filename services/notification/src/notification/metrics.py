@@ -17,6 +17,7 @@ DELIVERIES_WAITING = Counter(
 )
 SMTP_DURATION = Histogram(
     "ticketing_notification_smtp_seconds",
-    "Time to hand one email to the SMTP server, connection included.",
+    "Time to hand one email to the SMTP server, waiting for a free session and "
+    "connecting included.",
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0),
 )

@@ -26,6 +26,9 @@ class NotificationSettings(ServiceSettings):
     # A secret: it may carry the SMTP password (smtp://user:password@host:port).
     smtp_url: SecretStr = SecretStr("smtp://127.0.0.1:1025")
     smtp_timeout_seconds: float = Field(default=30.0, gt=0)
+    # SMTP sessions kept open to the server, each carrying one message after another;
+    # the emails of a batch go over them at once.
+    smtp_max_connections: int = Field(default=4, ge=1, le=100)
     mail_from: str = "Incident desk <incidents@ticketing.invalid>"
     portal_base_url: str = "http://127.0.0.1:8000"
 
@@ -34,7 +37,8 @@ class NotificationSettings(ServiceSettings):
     delivery_max_attempts: int = Field(default=8, ge=1)
     delivery_backoff_base_seconds: float = Field(default=30.0, gt=0)
     delivery_backoff_max_seconds: float = Field(default=3600.0, gt=0)
-    # Deliveries claimed at once; each is sent on its own connection, one after the other.
+    # Deliveries claimed at once, sent together over the SMTP sessions, their outcomes
+    # recorded together.
     delivery_batch_size: int = Field(default=10, ge=1, le=100)
     # The sender wakes on every new delivery; this is its fallback, and how soon a
     # retry falls due after its time.

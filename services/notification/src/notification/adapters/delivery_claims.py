@@ -1,44 +1,136 @@
-"""Claiming due deliveries for a sender, within each organization's hourly limit, and
-recording how each attempt went.
+"""Claiming due deliveries for a sender, within each organization's hourly limit.
 
 Times come from the sender's clock (``now``), not the database's, so that tests can
-move time forward instead of waiting for it.
+move time forward instead of waiting for it. Every statement is built once, here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, func, literal, or_, select, union_all, update
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.types import DateTime, Interval
 
 from notification.adapters.mime import OutgoingEmail
-from notification.adapters.tables import Delivery
-from notification.domain.delivery import DUE_STATUSES, DeliveryStatus
-from notification.domain.org_limit import (
-    WINDOW,
-    DueDelivery,
-    first_waiting_slot,
-    plan_claims,
-    slot_spacing,
-)
+from notification.domain.org_limit import WINDOW, first_waiting_slot, slot_spacing
 
-_DUE = [status.value for status in DUE_STATUSES]
-# The due statuses written into the SQL as literals, not bound: only then can the
-# planner use the partial indexes on due deliveries (WHERE status IN ('pending',
-# 'retrying')) under the generic plan of a prepared statement. Bound, every claim
-# scanned the whole delivery log.
-_IS_DUE = Delivery.status.in_([literal(status, literal_execute=True) for status in _DUE])
-_IS_PENDING = Delivery.status == literal(DeliveryStatus.PENDING.value, literal_execute=True)
 # Claims are serialized on this advisory lock (a short transaction each), so that two
-# senders cannot both see an organization one email under its limit and both send.
+# senders cannot both see an organization one email under its limit and both send. It
+# is taken in a statement of its own: a statement sees the rows committed before it
+# began, so the claim must begin once the previous claimer has committed.
 CLAIM_LOCK_KEY = 0x6E6F7469_66790001
 # A claim looks again for due deliveries after making a full organization's wait, so
 # that one organization's backlog does not take the whole batch's turn from others.
 _MAX_PASSES = 5
+
+_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+
+# One pass in one statement: the due deliveries, oldest due first (locked, skipping
+# those another sender holds), each organization's emails of the last hour and those
+# in flight (counted as sent now, each found by its own index), and the claim of those
+# that their organization's limit lets go: their next attempt and their lease pushed
+# past the batch (each organization counted once: MATERIALIZED, or the planner counts
+# again for each of its deliveries). Then, with a NULL id, the organizations left with
+# due deliveries.
+# The due statuses are literals, not parameters: only then can the planner use the
+# partial indexes on due deliveries (WHERE status IN ('pending', 'retrying')) under
+# the generic plan of a prepared statement. Bound, every claim scanned the whole log.
+# The claimed rows are found by their ids (id = ANY(...)), not by a join, which a plan
+# cached while the table was small would make with a read of the whole table.
+_CLAIM = text(
+    """
+    WITH due AS (
+        SELECT id, org_id, next_attempt_at
+        FROM deliveries
+        WHERE status IN ('pending', 'retrying') AND next_attempt_at <= :now
+        ORDER BY next_attempt_at, id
+        LIMIT :wanted
+        FOR UPDATE SKIP LOCKED
+    ),
+    usage AS MATERIALIZED (
+        SELECT orgs.org_id,
+               (SELECT count(*) FROM deliveries AS sent
+                WHERE sent.org_id = orgs.org_id AND sent.sent_at > :window_start)
+             + (SELECT count(*) FROM deliveries AS flying
+                WHERE flying.org_id = orgs.org_id
+                  AND flying.claimed_until IS NOT NULL AND flying.claimed_until > :now)
+               AS used
+        FROM (SELECT DISTINCT org_id FROM due) AS orgs
+    ),
+    queued AS (
+        SELECT due.id, due.org_id,
+               usage.used + row_number() OVER (
+                   PARTITION BY due.org_id ORDER BY due.next_attempt_at, due.id
+               ) AS counted,
+               row_number() OVER (ORDER BY due.next_attempt_at, due.id) AS turn
+        FROM due JOIN usage ON usage.org_id = due.org_id
+    ),
+    taken AS (
+        UPDATE deliveries
+        SET next_attempt_at = :lease_end, claimed_until = :lease_end, last_attempt_at = :now
+        WHERE deliveries.id = ANY(
+            ARRAY(SELECT queued.id FROM queued WHERE queued.counted <= :hourly_limit)
+        )
+        RETURNING deliveries.id, deliveries.org_id, deliveries.kind, deliveries.attempts,
+                  deliveries.attempts_before_resend, deliveries.recipient_email,
+                  deliveries.recipient_name, deliveries.language, deliveries.subject,
+                  deliveries.body_text, deliveries.body_html, deliveries.message_id,
+                  deliveries.in_reply_to, CAST(0 AS bigint) AS turn
+    )
+    SELECT * FROM taken
+    UNION ALL
+    SELECT NULL, org_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+           min(turn)
+    FROM queued WHERE counted > :hourly_limit GROUP BY org_id
+    """
+)
+
+# Per organization, the emails sent in the last hour and those in flight (counted as
+# sent now): how many, and the oldest.
+_USAGE = text(
+    """
+    SELECT org_id, count(*) AS used, min(counted_at) AS oldest
+    FROM (
+        SELECT org_id, sent_at AS counted_at FROM deliveries
+        WHERE org_id = ANY(CAST(:orgs AS varchar[])) AND sent_at > :window_start
+        UNION ALL
+        SELECT org_id, CAST(:now AS timestamptz) FROM deliveries
+        WHERE org_id = ANY(CAST(:orgs AS varchar[]))
+          AND claimed_until IS NOT NULL AND claimed_until > :now
+    ) AS counted
+    GROUP BY org_id
+    """
+)
+
+# The latest turn given to an organization's deliveries that wait for its limit.
+_LAST_WAITING = text(
+    """
+    SELECT max(next_attempt_at) FROM deliveries
+    WHERE org_id = :org_id AND status = 'pending' AND next_attempt_at > :now
+      AND (claimed_until IS NULL OR claimed_until <= :now)
+    """
+)
+
+# The organization's due deliveries get their turns, in their order: start + (position
+# - 1) slots.
+_MAKE_WAIT = text(
+    """
+    UPDATE deliveries
+    SET next_attempt_at = CAST(:start AS timestamptz)
+        + make_interval(secs => CAST(:spacing AS double precision) * (waiting.position - 1))
+    FROM (
+        SELECT id, row_number() OVER (ORDER BY next_attempt_at, id) AS position
+        FROM deliveries
+        WHERE org_id = :org_id
+          AND status IN ('pending', 'retrying') AND next_attempt_at <= :now
+          AND (claimed_until IS NULL OR claimed_until <= :now)
+    ) AS waiting
+    WHERE deliveries.id = waiting.id
+    RETURNING deliveries.id
+    """
+)
 
 
 @dataclass(frozen=True)
@@ -59,18 +151,11 @@ class Claim:
 
 
 @dataclass(frozen=True)
-class _Usage:
-    used: int
-    # The oldest email counted in the window (the in-flight ones count as now).
-    oldest: datetime | None
-
-
-def _in_flight(now: datetime) -> ColumnElement[bool]:
-    return and_(Delivery.claimed_until.is_not(None), Delivery.claimed_until > now)
-
-
-def _due(now: datetime) -> ColumnElement[bool]:
-    return and_(_IS_DUE, Delivery.next_attempt_at <= now)
+class _Pass:
+    claimed: list[ClaimedDelivery]
+    # Organizations whose due deliveries their limit holds back, in the order of
+    # their first such delivery.
+    full: list[str]
 
 
 async def claim_due(
@@ -88,112 +173,80 @@ async def claim_due(
     A claim moves ``next_attempt_at`` and ``claimed_until`` past the lease and commits
     at once, so no transaction stays open while talking to the mail server. A sender
     that dies mid-batch leaves its rows to be claimed again when the lease runs out.
+    In the common case (no organization at its limit) this is two statements: the
+    lock and one pass.
     """
-    await session.execute(select(func.pg_advisory_xact_lock(CLAIM_LOCK_KEY)))
+    await session.execute(_LOCK, {"key": CLAIM_LOCK_KEY})
     claimed: list[ClaimedDelivery] = []
     waiting: dict[str, int] = {}
     for _ in range(_MAX_PASSES):
         wanted = limit - len(claimed)
         if wanted <= 0:
             break
-        rows = (
-            await session.execute(
-                select(Delivery.id, Delivery.org_id)
-                .where(_due(now))
-                .order_by(Delivery.next_attempt_at, Delivery.id)
-                .limit(wanted)
-                .with_for_update(skip_locked=True)
-            )
-        ).all()
-        if not rows:
+        found = await _pass(session, now=now, wanted=wanted, lease=lease, hourly_limit=hourly_limit)
+        claimed.extend(found.claimed)
+        if not found.full:
             break
-        due = [DueDelivery(row.id, row.org_id) for row in rows]
-        usage = await _usage(session, {d.org_id for d in due}, now)
-        plan = plan_claims(due, {org: u.used for org, u in usage.items()}, hourly_limit)
-        claimed.extend(await _claim(session, plan.take, now=now, lease=lease))
-        if plan.full:
-            # Counted again: what was just claimed is in the window now.
-            usage = await _usage(session, plan.full, now)
-        for org_id in plan.full:
-            found = usage.get(org_id)
+        # Counted again: what was just claimed is in the window now.
+        usage = await _usage(session, found.full, now)
+        for org_id in found.full:
             made_to_wait = await _make_wait(
-                session,
-                org_id,
-                now=now,
-                oldest=found.oldest if found else None,
-                hourly_limit=hourly_limit,
+                session, org_id, now=now, oldest=usage.get(org_id), hourly_limit=hourly_limit
             )
             waiting[org_id] = waiting.get(org_id, 0) + made_to_wait
-        if not plan.full:
-            break
     claimed.sort(key=lambda c: c.email.delivery_id)
     return Claim(claimed, waiting)
 
 
-async def _usage(session: AsyncSession, orgs: Collection[str], now: datetime) -> dict[str, _Usage]:
-    """Per organization, the emails sent in the last hour and those in flight (counted
-    as sent now), each found by its own index."""
-    sent = select(Delivery.org_id.label("org_id"), Delivery.sent_at.label("counted_at")).where(
-        Delivery.org_id.in_(orgs), Delivery.sent_at > now - WINDOW
-    )
-    in_flight = select(
-        Delivery.org_id.label("org_id"),
-        literal(now, DateTime(timezone=True)).label("counted_at"),
-    ).where(Delivery.org_id.in_(orgs), _in_flight(now))
-    counted = union_all(sent, in_flight).subquery()
+async def _pass(
+    session: AsyncSession, *, now: datetime, wanted: int, lease: timedelta, hourly_limit: int
+) -> _Pass:
     rows = await session.execute(
-        select(counted.c.org_id, func.count(), func.min(counted.c.counted_at)).group_by(
-            counted.c.org_id
-        )
+        _CLAIM,
+        {
+            "now": now,
+            "wanted": wanted,
+            "window_start": now - WINDOW,
+            "lease_end": now + lease,
+            "hourly_limit": hourly_limit,
+        },
     )
-    return {org_id: _Usage(used, oldest) for org_id, used, oldest in rows}
+    claimed: list[ClaimedDelivery] = []
+    full: list[tuple[int, str]] = []
+    for row in rows:
+        if row.id is None:
+            full.append((row.turn, row.org_id))
+            continue
+        claimed.append(
+            ClaimedDelivery(
+                email=OutgoingEmail(
+                    delivery_id=row.id,
+                    recipient_email=row.recipient_email,
+                    recipient_name=row.recipient_name,
+                    language=row.language,
+                    subject=row.subject,
+                    body_text=row.body_text,
+                    body_html=row.body_html,
+                    message_id=row.message_id,
+                    in_reply_to=row.in_reply_to,
+                ),
+                kind=row.kind,
+                org_id=row.org_id,
+                attempts=row.attempts,
+                attempts_since_resend=row.attempts - row.attempts_before_resend,
+            )
+        )
+    return _Pass(claimed, [org_id for _turn, org_id in sorted(full)])
 
 
-async def _claim(
-    session: AsyncSession, ids: list[int], *, now: datetime, lease: timedelta
-) -> list[ClaimedDelivery]:
-    if not ids:
-        return []
+async def _usage(
+    session: AsyncSession, orgs: Sequence[str], now: datetime
+) -> dict[str, datetime | None]:
+    """The oldest email counted in each organization's window."""
     rows = await session.execute(
-        update(Delivery)
-        .where(Delivery.id.in_(ids))
-        .values(next_attempt_at=now + lease, claimed_until=now + lease, last_attempt_at=now)
-        .returning(
-            Delivery.id,
-            Delivery.org_id,
-            Delivery.kind,
-            Delivery.attempts,
-            Delivery.attempts_before_resend,
-            Delivery.recipient_email,
-            Delivery.recipient_name,
-            Delivery.language,
-            Delivery.subject,
-            Delivery.body_text,
-            Delivery.body_html,
-            Delivery.message_id,
-            Delivery.in_reply_to,
-        )
+        _USAGE, {"orgs": list(orgs), "now": now, "window_start": now - WINDOW}
     )
-    return [
-        ClaimedDelivery(
-            email=OutgoingEmail(
-                delivery_id=row.id,
-                recipient_email=row.recipient_email,
-                recipient_name=row.recipient_name,
-                language=row.language,
-                subject=row.subject,
-                body_text=row.body_text,
-                body_html=row.body_html,
-                message_id=row.message_id,
-                in_reply_to=row.in_reply_to,
-            ),
-            kind=row.kind,
-            org_id=row.org_id,
-            attempts=row.attempts,
-            attempts_since_resend=row.attempts - row.attempts_before_resend,
-        )
-        for row in rows
-    ]
+    return {row.org_id: row.oldest for row in rows}
 
 
 async def _make_wait(
@@ -206,75 +259,17 @@ async def _make_wait(
 ) -> int:
     """Give the organization's due deliveries their turns after the window frees up,
     behind those already waiting, one slot apart, in their order."""
-    not_in_flight = or_(Delivery.claimed_until.is_(None), Delivery.claimed_until <= now)
-    last_waiting = await session.scalar(
-        select(func.max(Delivery.next_attempt_at)).where(
-            Delivery.org_id == org_id,
-            _IS_PENDING,
-            Delivery.next_attempt_at > now,
-            not_in_flight,
-        )
-    )
+    last_waiting = await session.scalar(_LAST_WAITING, {"org_id": org_id, "now": now})
     start = first_waiting_slot(
         now=now, oldest_counted=oldest, last_waiting=last_waiting, hourly_limit=hourly_limit
     )
-    waiting = (
-        select(
-            Delivery.id.label("id"),
-            func.row_number()
-            .over(order_by=(Delivery.next_attempt_at, Delivery.id))
-            .label("position"),
-        )
-        .where(Delivery.org_id == org_id, _due(now), not_in_flight)
-        .subquery()
-    )
     result = await session.execute(
-        update(Delivery)
-        .where(Delivery.id == waiting.c.id)
-        .values(
-            # start + (position - 1) slots; make_interval(years, months, weeks, days,
-            # hours, mins, secs).
-            next_attempt_at=literal(start, DateTime(timezone=True))
-            + func.make_interval(
-                *(0,) * 6,
-                slot_spacing(hourly_limit).total_seconds() * (waiting.c.position - 1),
-                type_=Interval(),
-            )
-        )
-        .returning(Delivery.id)
+        _MAKE_WAIT,
+        {
+            "org_id": org_id,
+            "now": now,
+            "start": start,
+            "spacing": slot_spacing(hourly_limit).total_seconds(),
+        },
     )
     return len(result.all())
-
-
-async def record_sent(session: AsyncSession, delivery_id: int, *, now: datetime) -> None:
-    await session.execute(
-        update(Delivery)
-        .where(Delivery.id == delivery_id, Delivery.status.in_(_DUE))
-        .values(
-            status=DeliveryStatus.SENT.value,
-            attempts=Delivery.attempts + 1,
-            sent_at=now,
-            claimed_until=None,
-        )
-    )
-
-
-async def record_failure(
-    session: AsyncSession,
-    delivery_id: int,
-    *,
-    status: DeliveryStatus,
-    error: str,
-    retry_at: datetime | None,
-) -> None:
-    values: dict[str, object] = {
-        "status": status.value,
-        "attempts": Delivery.attempts + 1,
-        "last_error": error[:2000],
-        "claimed_until": None,
-    }
-    if retry_at is not None:
-        values["next_attempt_at"] = retry_at
-    await session.execute(
-        update(Delivery).where(Delivery.id == delivery_id, Delivery.status.in_(_DUE)).values(values)
-    )

@@ -26,8 +26,10 @@ class DeliverySender:
         self._loop.start()
 
     async def stop(self, timeout: float = 30.0) -> None:
-        """Finish the batch in hand (a delivery cut short is claimed again later)."""
+        """Finish the batch in hand (a delivery cut short is claimed again later), then
+        close the SMTP sessions."""
         await self._loop.stop(timeout)
+        await self._sending.close()
 
     def wake(self) -> None:
         self._loop.wake()

@@ -1,26 +1,24 @@
 """Sending the deliveries that are due, and recording how each attempt went.
 
-Each delivery is marked ``sent`` only after the SMTP server accepted it. Should the
-process die between the server's acceptance and that mark, the delivery is sent
-again when its claim runs out: at least once, never lost. The ``Message-ID`` is
-the same on both, so the duplicate can be recognised.
+A sending round claims a batch of due deliveries (one transaction), hands them to the
+mail server at once over the transport's kept-open sessions, then records every
+outcome (one transaction). Each delivery is marked ``sent`` only after the SMTP server
+accepted it. Should the process die between the server's acceptance and that mark,
+the delivery is sent again when its claim runs out: at least once, never lost. The
+``Message-ID`` is the same on both, so the duplicate can be recognised.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email.message import EmailMessage
 from typing import Protocol
 
-from notification.adapters.delivery_claims import (
-    ClaimedDelivery,
-    claim_due,
-    record_failure,
-    record_sent,
-)
+from notification.adapters.delivery_claims import ClaimedDelivery, claim_due
+from notification.adapters.delivery_outcomes import AttemptOutcome, record_outcomes
 from notification.adapters.mime import compose_message
 from notification.adapters.smtp_transport import SendFailed
 from notification.domain.delivery import DeliveryStatus
@@ -28,17 +26,35 @@ from notification.domain.mailbox import Mailbox
 from notification.domain.retry import RetryPolicy
 from notification.metrics import DELIVERIES_WAITING, DELIVERY_ATTEMPTS, SMTP_DURATION
 from ticketing_common.db.engine import SessionFactory
+from ticketing_common.db.errors import is_transient_database_error
 from ticketing_common.logging import get_logger
 
 log = get_logger(__name__)
 
+# While the database is away, the outcomes of a round are held and recorded again
+# after these pauses (doubling): an email the server accepted is not sent again for
+# want of its mark, as long as the outage is shorter than the claim's lease.
+_RECORD_RETRY_FIRST_SECONDS = 0.1
+_RECORD_RETRY_MAX_SECONDS = 2.0
+
 
 class MailTransport(Protocol):
-    async def send(self, message: EmailMessage, *, sender: str, recipient: str) -> None: ...
+    async def send(self, message: bytes, *, sender: str, recipient: str) -> None: ...
+
+    async def close_idle(self) -> None: ...
+
+    async def close(self) -> None: ...
 
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    delivery: ClaimedDelivery
+    # None when the server accepted the message.
+    failure: SendFailed | None
 
 
 @dataclass(frozen=True)
@@ -58,7 +74,8 @@ class Sending:
     clock: Callable[[], datetime] = _utc_now
 
     async def send_due(self) -> int:
-        """Claim one batch of due deliveries and try each; the number claimed."""
+        """Claim one batch of due deliveries, try them all, record how it went; the
+        number claimed."""
         async with self.session_factory.begin() as session:
             claim = await claim_due(
                 session,
@@ -75,71 +92,97 @@ class Sending:
                 waiting=count,
                 limit=self.hourly_limit,
             )
-        for delivery in claim.deliveries:
-            await self._attempt(delivery)
+        if claim.deliveries:
+            attempts = await asyncio.gather(*(self._attempt(d) for d in claim.deliveries))
+            await self._record(attempts)
+        await self.transport.close_idle()
         return len(claim.deliveries)
 
-    async def _attempt(self, delivery: ClaimedDelivery) -> None:
-        delivery_id = delivery.email.delivery_id
-        failure: SendFailed | None = None
+    async def close(self) -> None:
+        """Close the transport's sessions (once no round runs any more)."""
+        await self.transport.close()
+
+    async def _attempt(self, delivery: ClaimedDelivery) -> _Attempt:
         started = time.perf_counter()
         try:
             message = compose_message(delivery.email, sender=self.sender, now=self.clock())
         except Exception as exc:
             # The same delivery would fail the same way at every attempt.
-            failure = SendFailed(f"cannot compose the message: {exc}", permanent=True)
-        else:
-            try:
-                await self.transport.send(
-                    message,
-                    sender=self.sender.address,
-                    recipient=delivery.email.recipient_email.strip(),
-                )
-            except SendFailed as exc:
-                failure = exc
-            except Exception as exc:
-                # Not foreseen by the transport: counted as an attempt all the same,
-                # so that it cannot come back forever.
-                failure = SendFailed(f"{type(exc).__name__}: {exc}", permanent=False)
+            return _Attempt(
+                delivery, SendFailed(f"cannot compose the message: {exc}", permanent=True)
+            )
+        failure: SendFailed | None = None
+        try:
+            await self.transport.send(
+                message.as_bytes(),
+                sender=self.sender.address,
+                recipient=delivery.email.recipient_email.strip(),
+            )
+        except SendFailed as exc:
+            failure = exc
+        except Exception as exc:
+            # Not foreseen by the transport: counted as an attempt all the same, so
+            # that it cannot come back forever.
+            failure = SendFailed(f"{type(exc).__name__}: {exc}", permanent=False)
         SMTP_DURATION.observe(time.perf_counter() - started)
-        if failure is not None:
-            await self._record_failure(delivery, failure)
-            return
-        async with self.session_factory.begin() as session:
-            await record_sent(session, delivery_id, now=self.clock())
-        DELIVERY_ATTEMPTS.labels(delivery.kind, DeliveryStatus.SENT.value).inc()
-        log.info(
-            "email sent", delivery_id=delivery_id, kind=delivery.kind, attempt=delivery.attempts + 1
-        )
+        return _Attempt(delivery, failure)
 
-    async def _record_failure(self, delivery: ClaimedDelivery, failure: SendFailed) -> None:
-        attempts = delivery.attempts + 1
+    async def _record(self, attempts: Sequence[_Attempt]) -> None:
+        outcomes = [self._outcome(attempt) for attempt in attempts]
+        pause = _RECORD_RETRY_FIRST_SECONDS
+        give_up_at = time.monotonic() + self.lease.total_seconds()
+        while True:
+            try:
+                async with self.session_factory.begin() as session:
+                    await record_outcomes(session, outcomes, now=self.clock())
+                break
+            except Exception as exc:
+                if not is_transient_database_error(exc) or time.monotonic() > give_up_at:
+                    raise
+                log.warning(
+                    "cannot record the emails' outcomes yet: held, and tried again",
+                    count=len(outcomes),
+                    error=str(exc)[:300],
+                )
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, _RECORD_RETRY_MAX_SECONDS)
+        self._report(attempts, outcomes)
+
+    def _outcome(self, attempt: _Attempt) -> AttemptOutcome:
+        delivery_id = attempt.delivery.email.delivery_id
+        failure = attempt.failure
+        if failure is None:
+            return AttemptOutcome(delivery_id, DeliveryStatus.SENT)
         # The budget of attempts starts again at each resend.
         decision = self.policy.after_failure(
-            delivery.attempts_since_resend + 1, permanent=failure.permanent
+            attempt.delivery.attempts_since_resend + 1, permanent=failure.permanent
         )
         retry_at = (
             self.clock() + timedelta(seconds=decision.delay_seconds)
             if decision.delay_seconds is not None
             else None
         )
-        async with self.session_factory.begin() as session:
-            await record_failure(
-                session,
-                delivery.email.delivery_id,
-                status=decision.status,
-                error=failure.reason,
-                retry_at=retry_at,
+        return AttemptOutcome(delivery_id, decision.status, failure.reason, retry_at)
+
+    def _report(self, attempts: Sequence[_Attempt], outcomes: Sequence[AttemptOutcome]) -> None:
+        sent: list[int] = []
+        for attempt, outcome in zip(attempts, outcomes, strict=True):
+            delivery = attempt.delivery
+            DELIVERY_ATTEMPTS.labels(delivery.kind, outcome.status.value).inc()
+            if attempt.failure is None:
+                sent.append(outcome.delivery_id)
+                continue
+            # Never the address nor the content: the delivery id leads to them.
+            log.warning(
+                "email not sent",
+                delivery_id=outcome.delivery_id,
+                kind=delivery.kind,
+                attempt=delivery.attempts + 1,
+                permanent=attempt.failure.permanent,
+                status=outcome.status.value,
+                retry_at=outcome.retry_at.isoformat() if outcome.retry_at else None,
+                error=attempt.failure.reason[:300],
             )
-        DELIVERY_ATTEMPTS.labels(delivery.kind, decision.status.value).inc()
-        # Never the address nor the content: the delivery id leads to them.
-        log.warning(
-            "email not sent",
-            delivery_id=delivery.email.delivery_id,
-            kind=delivery.kind,
-            attempt=attempts,
-            permanent=failure.permanent,
-            status=decision.status.value,
-            retry_in_seconds=round(decision.delay_seconds, 1) if decision.delay_seconds else None,
-            error=failure.reason[:300],
-        )
+        if sent:
+            # One line for the round: a line per email cost as much as its sending.
+            log.info("emails sent", count=len(sent), delivery_ids=sent)

@@ -3,124 +3,107 @@ concerns them (``domain.updates``), each in their language, except its author.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from notification.adapters.delivery_store import NewDelivery, add_deliveries
-from notification.adapters.known_tickets import (
-    KnownComment,
-    latest_comment_before,
-    record_public_comment,
-    record_ticket,
-)
+from notification.adapters.known_tickets import KnownComment, record_ticket_change
 from notification.domain.authorship import author_address
 from notification.domain.recipients import distinct_recipients
-from notification.domain.threads import new_message_id, thread_key
+from notification.domain.threads import thread_key
 from notification.domain.updates import email_kind_for
 from notification.handlers.context import EmailContext
+from notification.handlers.new_deliveries import EmailOrigin, new_deliveries
+from notification.rendering.per_recipient import RenderedOnce
 from notification.rendering.ticket_update import (
     ShownComment,
     TicketEmail,
     comment_of,
-    render_ticket_email,
+    ticket_email_of,
 )
 from ticketing_common.events import CloudEvent, TicketUpdatedV1
 from ticketing_common.events.parts import ActorKind
 from ticketing_common.logging import get_logger
-from ticketing_common.messaging.consumer import Handler
+from ticketing_common.messaging.consumer import BatchHandler
 
 log = get_logger(__name__)
 
 
-def on_ticket_updated(context: EmailContext) -> Handler:
-    async def handle(session: AsyncSession, event: CloudEvent[Any]) -> None:
-        """Record the deliveries the change calls for, in the consumer's transaction
-        (next to the inbox row): a redelivered event adds nothing."""
-        data: TicketUpdatedV1 = event.data
-        ticket, change = data.ticket, data.change
-        await record_ticket(
-            session,
-            declaration_id=ticket.declaration_id,
-            ticket_number=ticket.ticket_number,
-            version=data.version,
-        )
-        comment = comment_of(change)
-        if comment is not None:
-            await record_public_comment(
-                session,
-                declaration_id=ticket.declaration_id,
-                comment=KnownComment(
-                    body=comment.body,
-                    at=comment.at,
-                    author_kind=comment.author_kind.value,
-                    author_name=comment.author_name,
-                    version=data.version,
-                ),
-            )
-        kind = email_kind_for(change)
-        if kind is None:
-            log.info(
-                "no email for this change",
-                ticket_number=ticket.ticket_number,
-                version=data.version,
-                change=change.kind.value,
-                public=change.public,
-            )
-            return
-        earlier = None
-        if comment is None:
-            earlier = _shown(
-                await latest_comment_before(
-                    session, declaration_id=ticket.declaration_id, version=data.version
-                )
-            )
-        email = TicketEmail(
-            kind=kind,
-            ticket=ticket,
-            change=change,
-            comment=comment,
-            earlier_comment=earlier,
-            auto_close_after=context.auto_close_after,
-        )
-        author = author_address(change, ticket)
-        deliveries = []
-        for recipient in distinct_recipients(ticket.interlocutor, ticket.notify):
-            if author is not None and thread_key(recipient.email) == author:
-                continue
-            rendered = render_ticket_email(
-                email,
-                recipient_name=recipient.name,
-                language=recipient.language,
-                portal_base_url=context.portal_base_url,
-            )
-            deliveries.append(
-                NewDelivery(
-                    event_id=event.id,
-                    declaration_id=ticket.declaration_id,
-                    org_id=ticket.org_id,
-                    ticket_number=ticket.ticket_number,
-                    ticket_version=data.version,
-                    kind=kind.value,
-                    recipient_email=recipient.email.strip(),
-                    recipient_name=recipient.name,
-                    language=recipient.language.value,
-                    subject=rendered.subject,
-                    body_text=rendered.text,
-                    body_html=rendered.html,
-                    message_id=new_message_id(context.message_id_domain),
-                )
-            )
+def on_tickets_updated(context: EmailContext) -> BatchHandler:
+    async def handle(session: AsyncSession, events: Sequence[CloudEvent[Any]]) -> None:
+        """Record the deliveries a run of changes calls for, in the consumer's
+        transaction (next to the inbox rows): a redelivered event adds nothing.
+
+        Each change is recorded in its order (an email repeats the latest comment
+        before its own change), their deliveries all at once.
+        """
+        deliveries: list[NewDelivery] = []
+        for event in events:
+            deliveries += await _emails_of_change(session, event, context)
         added = await add_deliveries(session, deliveries)
-        log.info(
-            "ticket emails recorded",
-            ticket_number=ticket.ticket_number,
-            version=data.version,
-            kind=kind.value,
-            count=added,
-        )
+        if deliveries:
+            log.info("ticket emails recorded", changes=len(events), count=added)
 
     return handle
+
+
+async def _emails_of_change(
+    session: AsyncSession, event: CloudEvent[Any], context: EmailContext
+) -> list[NewDelivery]:
+    data: TicketUpdatedV1 = event.data
+    ticket, change = data.ticket, data.change
+    comment = comment_of(change)
+    earlier = await record_ticket_change(
+        session,
+        declaration_id=ticket.declaration_id,
+        ticket_number=ticket.ticket_number,
+        version=data.version,
+        comment=KnownComment(
+            body=comment.body,
+            at=comment.at,
+            author_kind=comment.author_kind.value,
+            author_name=comment.author_name,
+            version=data.version,
+        )
+        if comment is not None
+        else None,
+    )
+    kind = email_kind_for(change)
+    if kind is None:
+        log.info(
+            "no email for this change",
+            ticket_number=ticket.ticket_number,
+            version=data.version,
+            change=change.kind.value,
+            public=change.public,
+        )
+        return []
+    email = TicketEmail(
+        kind=kind,
+        ticket=ticket,
+        change=change,
+        comment=comment,
+        earlier_comment=_shown(earlier) if comment is None else None,
+        auto_close_after=context.auto_close_after,
+    )
+    author = author_address(change, ticket)
+    recipients = [
+        recipient
+        for recipient in distinct_recipients(ticket.interlocutor, ticket.notify)
+        if author is None or thread_key(recipient.email) != author
+    ]
+    origin = EmailOrigin(
+        event_id=event.id,
+        declaration_id=ticket.declaration_id,
+        org_id=ticket.org_id,
+        ticket_number=ticket.ticket_number,
+        ticket_version=data.version,
+        kind=kind,
+    )
+    emails = RenderedOnce(ticket_email_of(email, context.portal_base_url))
+    return new_deliveries(origin, recipients, emails, context)
 
 
 def _shown(known: KnownComment | None) -> ShownComment | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +16,16 @@ class RenderedEmail:
     subject: str
     text: str
     html: str
+
+
+# Renders an email in a language for a recipient named so (as ``shown_name`` shows
+# them), or unnamed.
+RenderFor = Callable[[Language, str | None], RenderedEmail]
+
+
+def shown_name(recipient_name: str | None) -> str | None:
+    """A recipient's name as an email greets them: on one line, or None."""
+    return clean_header(recipient_name or "") or None
 
 
 def render_email(kind: str, language: Language, context: Mapping[str, Any]) -> RenderedEmail:

@@ -17,7 +17,7 @@ from notification.domain.headers import clean_header
 from notification.domain.links import incident_link
 from notification.domain.updates import has_text
 from notification.rendering.formatting import format_moment, in_offset_of
-from notification.rendering.render import RenderedEmail, render_email
+from notification.rendering.render import RenderedEmail, RenderFor, render_email, shown_name
 from notification.rendering.text import clean_paragraphs
 from ticketing_common.events.parts import ActorKind
 from ticketing_common.events.ticket_updated import TicketChangeV1, TicketSnapshotV1
@@ -71,24 +71,13 @@ def render_ticket_email(
     language: Language,
     portal_base_url: str,
 ) -> RenderedEmail:
+    return ticket_email_of(email, portal_base_url)(language, shown_name(recipient_name))
+
+
+def ticket_email_of(email: TicketEmail, portal_base_url: str) -> RenderFor:
+    """The email about ``email``'s change, to be rendered per language and recipient."""
     ticket = email.ticket
     change = email.change
-
-    def moment(value: datetime | None) -> str | None:
-        if value is None:
-            return None
-        return format_moment(in_offset_of(value, ticket.occurred_at), language)
-
-    def shown(comment: ShownComment | None) -> dict[str, Any] | None:
-        if comment is None:
-            return None
-        return {
-            "body": clean_paragraphs(comment.body),
-            "at": moment(comment.at),
-            "author_kind": comment.author_kind.value,
-            "author_name": clean_header(comment.author_name or "") or None,
-        }
-
     # The service-level targets are news when the ticket is registered; repeated in
     # every email they would only be noise.
     sla = ticket.sla if email.kind is DeliveryKind.REGISTERED else None
@@ -101,34 +90,53 @@ def render_ticket_email(
         else None
     )
     actor = change.actor
-    # One-line fields stay on one line in the bodies too, so that none can forge a
-    # line of its own under the reader's eyes.
-    return render_email(
-        email.kind.value,
-        language,
-        {
-            "recipient_name": clean_header(recipient_name or "") or None,
-            "ticket_number": clean_header(ticket.ticket_number),
-            "reference": clean_header(ticket.customer_reference or "") or None,
-            "element": clean_header(ticket.element_id),
-            "region": clean_header(ticket.region or "") or None,
-            "nature": NATURE_LABELS[ticket.nature][language],
-            "status": STATUS_LABELS[ticket.status][language],
-            "status_code": ticket.status.value,
-            "priority": ticket.priority.value,
-            "link": incident_link(portal_base_url, ticket.declaration_id),
-            "action": change.action or "",
-            "to_status": change.to_status.value if change.to_status else "",
-            "actor_kind": actor.kind.value,
-            "actor_name": clean_header(actor.name or "")
-            if actor.kind is ActorKind.CUSTOMER
-            else "",
-            "reason": clean_paragraphs(change.reason or "") or None,
-            "comment": shown(email.comment),
-            "earlier_comment": shown(email.earlier_comment),
-            "response_due": moment(sla.response_due_at) if sla else None,
-            "resolution_due": moment(sla.resolution_due_at) if sla else None,
-            "sla_paused": bool(ticket.sla and ticket.sla.paused),
-            "auto_close_at": moment(auto_close_at),
-        },
-    )
+
+    def render(language: Language, recipient_name: str | None) -> RenderedEmail:
+        def moment(value: datetime | None) -> str | None:
+            if value is None:
+                return None
+            return format_moment(in_offset_of(value, ticket.occurred_at), language)
+
+        def shown(comment: ShownComment | None) -> dict[str, Any] | None:
+            if comment is None:
+                return None
+            return {
+                "body": clean_paragraphs(comment.body),
+                "at": moment(comment.at),
+                "author_kind": comment.author_kind.value,
+                "author_name": clean_header(comment.author_name or "") or None,
+            }
+
+        # One-line fields stay on one line in the bodies too, so that none can forge a
+        # line of its own under the reader's eyes.
+        return render_email(
+            email.kind.value,
+            language,
+            {
+                "recipient_name": recipient_name,
+                "ticket_number": clean_header(ticket.ticket_number),
+                "reference": clean_header(ticket.customer_reference or "") or None,
+                "element": clean_header(ticket.element_id),
+                "region": clean_header(ticket.region or "") or None,
+                "nature": NATURE_LABELS[ticket.nature][language],
+                "status": STATUS_LABELS[ticket.status][language],
+                "status_code": ticket.status.value,
+                "priority": ticket.priority.value,
+                "link": incident_link(portal_base_url, ticket.declaration_id),
+                "action": change.action or "",
+                "to_status": change.to_status.value if change.to_status else "",
+                "actor_kind": actor.kind.value,
+                "actor_name": clean_header(actor.name or "")
+                if actor.kind is ActorKind.CUSTOMER
+                else "",
+                "reason": clean_paragraphs(change.reason or "") or None,
+                "comment": shown(email.comment),
+                "earlier_comment": shown(email.earlier_comment),
+                "response_due": moment(sla.response_due_at) if sla else None,
+                "resolution_due": moment(sla.resolution_due_at) if sla else None,
+                "sla_paused": bool(ticket.sla and ticket.sla.paused),
+                "auto_close_at": moment(auto_close_at),
+            },
+        )
+
+    return render
