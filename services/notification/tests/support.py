@@ -55,22 +55,23 @@ async def consume_batch(
     context: EmailContext = CONTEXT,
 ) -> None:
     """Apply ``events`` as the consumer applies a batch: their inbox rows, then each run
-    of events of one type through its route, in one transaction."""
+    of consecutive events of one handler through it, in one transaction."""
     router = event_router(context)
     async with session_factory.begin() as session:
         first = await record_first_deliveries(
             session, [(e.id, e.type) for e in events], queue=QUEUES["notification"].name
         )
         new = [event for event in events if event.id in first]
-        start = 0
-        while start < len(new):
-            end = start
-            while end < len(new) and new[end].type == new[start].type:
-                end += 1
-            route = router.route_for(new[start].type)
+        runs: list[tuple[BatchHandler, list[CloudEvent[Any]]]] = []
+        for event in new:
+            route = router.route_for(event.type)
             assert route is not None
-            await route.apply(session, new[start:end])
-            start = end
+            if runs and runs[-1][0] is route.apply:
+                runs[-1][1].append(event)
+            else:
+                runs.append((route.apply, [event]))
+        for apply, run in runs:
+            await apply(session, run)
 
 
 async def declare(

@@ -105,3 +105,19 @@ async def test_a_run_of_events_is_recorded_in_a_few_statements(
     # The inbox, each change's ticket and comment, every delivery and thread.
     assert len(sent) == 1 + 5 + 1, sent
     assert len(await deliveries(session_factory)) == 30
+
+
+async def test_interleaved_types_are_one_run_and_record_their_deliveries_once(
+    session_factory: SessionFactory,
+) -> None:
+    # The queue interleaves the two types: the batch is still one run, so its
+    # acknowledgements and its ticket emails are each one insert.
+    first, second = declared(), declared()
+    batch = [first, ticket_updated(first.data), second, ticket_updated(second.data)]
+    with statements_sent(session_factory) as sent:
+        await consume_batch(session_factory, batch)
+    # The inbox; the declarations' known tickets and their deliveries; each change's
+    # ticket and comment, then the changes' deliveries. As two runs of each type, the
+    # deliveries would take four inserts and the tickets known two reads.
+    assert len(sent) == 1 + 2 + 2 + 1, sent
+    assert len(await deliveries(session_factory)) == 12

@@ -11,10 +11,9 @@ from fastapi import FastAPI
 from notification.adapters.smtp_transport import SmtpTransport
 from notification.entrypoints.api import deliveries
 from notification.entrypoints.sender import DeliverySender
-from notification.handlers.acknowledgement import acknowledge_declarations
 from notification.handlers.context import EmailContext
+from notification.handlers.events import on_events
 from notification.handlers.sending import Sending
-from notification.handlers.ticket_updated import on_tickets_updated
 from notification.settings import NotificationSettings
 from ticketing_common.db.engine import SessionFactory, asyncpg_dsn
 from ticketing_common.events import IncidentDeclaredV1, TicketUpdatedV1
@@ -41,11 +40,12 @@ def build_runtime(settings: ServiceSettings) -> ServiceRuntime:
 
 
 def event_router(context: EmailContext) -> EventRouter:
-    # Each run of events of a type in a batch is recorded at once: its deliveries, and
-    # their threads, in one statement.
+    # One handler for both types: a batch's deliveries of each kind, and their
+    # threads, are recorded in one statement (handlers/events.py).
     router = EventRouter()
-    router.on_batch(IncidentDeclaredV1, acknowledge_declarations(context))
-    router.on_batch(TicketUpdatedV1, on_tickets_updated(context))
+    handle = on_events(context)
+    router.on_batch(IncidentDeclaredV1, handle)
+    router.on_batch(TicketUpdatedV1, handle)
     return router
 
 
