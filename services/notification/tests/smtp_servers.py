@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -61,6 +62,7 @@ class SessionsHandler:
         abort_after: int | None = None,
         closing_after: int | None = None,
         refuse: dict[str, str] | None = None,
+        slow: dict[str, float] | None = None,
     ) -> None:
         # On a connection that carried this many messages, the next MAIL FROM finds
         # the connection dropped (abort_after) or gets "421 closing" (closing_after).
@@ -68,6 +70,8 @@ class SessionsHandler:
         self.closing_after = closing_after
         # Recipient -> the reply to its RCPT TO.
         self.refuse = refuse or {}
+        # Recipient -> seconds the server takes before accepting its message.
+        self.slow = slow or {}
         self.carried: dict[int, int] = {}
         self.received: list[tuple[int, str]] = []
         self.quits = 0
@@ -106,6 +110,9 @@ class SessionsHandler:
 
     async def handle_DATA(self, _server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         connection = self._connection(session)
+        delay = max((self.slow.get(recipient, 0.0) for recipient in envelope.rcpt_tos), default=0)
+        if delay:
+            await asyncio.sleep(delay)
         self.carried[connection] += 1
         for recipient in envelope.rcpt_tos:
             self.received.append((connection, recipient))

@@ -113,7 +113,12 @@ async def test_interleaved_types_are_one_run_and_record_their_deliveries_once(
     # The queue interleaves the two types: the batch is still one run, so its
     # acknowledgements and its ticket emails are each one insert.
     first, second = declared(), declared()
-    batch = [first, ticket_updated(first.data), second, ticket_updated(second.data)]
+    batch: list[CloudEvent[Any]] = [
+        first,
+        ticket_updated(first.data),
+        second,
+        ticket_updated(second.data),
+    ]
     with statements_sent(session_factory) as sent:
         await consume_batch(session_factory, batch)
     # The inbox; the declarations' known tickets and their deliveries; each change's

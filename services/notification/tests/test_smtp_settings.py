@@ -73,7 +73,7 @@ def test_settings_default_to_the_local_mail_catcher(monkeypatch: pytest.MonkeyPa
     assert settings.portal_base_url == "http://127.0.0.1:8000"
     assert settings.http_port == 8003
     assert settings.database_url.endswith("/notification")
-    assert settings.smtp_max_connections == 4
+    assert settings.smtp_max_connections == 8
 
 
 def test_settings_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,6 +3,7 @@ here, and only here."""
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 from pathlib import Path
 
@@ -59,6 +60,12 @@ def email_context(settings: NotificationSettings) -> EmailContext:
     )
 
 
+def round_lease(batch_size: int, sessions: int, deadline_seconds: float) -> timedelta:
+    """How long a round's claim lasts: its emails share the sessions, each session
+    sending its share one after the other, each within the transport's deadline."""
+    return timedelta(seconds=math.ceil(batch_size / sessions) * deadline_seconds) + LEASE_MARGIN
+
+
 def build_sending(settings: NotificationSettings, session_factory: SessionFactory) -> Sending:
     transport = SmtpTransport(
         settings.smtp_endpoint,
@@ -72,9 +79,7 @@ def build_sending(settings: NotificationSettings, session_factory: SessionFactor
         sender=settings.sender,
         policy=settings.retry_policy,
         batch_size=batch_size,
-        # The emails of a batch share the sessions: together they take at most as
-        # long as one after the other.
-        lease=timedelta(seconds=batch_size * transport.deadline_seconds) + LEASE_MARGIN,
+        lease=round_lease(batch_size, settings.smtp_max_connections, transport.deadline_seconds),
         hourly_limit=settings.delivery_limit_per_org_per_hour,
     )
 

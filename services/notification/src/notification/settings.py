@@ -28,7 +28,7 @@ class NotificationSettings(ServiceSettings):
     smtp_timeout_seconds: float = Field(default=30.0, gt=0)
     # SMTP sessions kept open to the server, each carrying one message after another;
     # the emails of a batch go over them at once.
-    smtp_max_connections: int = Field(default=4, ge=1, le=100)
+    smtp_max_connections: int = Field(default=8, ge=1, le=100)
     mail_from: str = "Incident desk <incidents@ticketing.invalid>"
     portal_base_url: str = "http://127.0.0.1:8000"
 
@@ -39,7 +39,7 @@ class NotificationSettings(ServiceSettings):
     delivery_backoff_max_seconds: float = Field(default=3600.0, gt=0)
     # Deliveries claimed at once, sent together over the SMTP sessions, their outcomes
     # recorded together.
-    delivery_batch_size: int = Field(default=10, ge=1, le=100)
+    delivery_batch_size: int = Field(default=40, ge=1, le=500)
     # The sender wakes on every new delivery; this is its fallback, and how soon a
     # retry falls due after its time.
     delivery_poll_seconds: float = Field(default=2.0, gt=0)

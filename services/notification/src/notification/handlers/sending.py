@@ -1,11 +1,12 @@
 """Sending the deliveries that are due, and recording how each attempt went.
 
-A sending round claims a batch of due deliveries (one transaction), hands them to the
-mail server at once over the transport's kept-open sessions, then records every
-outcome (one transaction). Each delivery is marked ``sent`` only after the SMTP server
-accepted it. Should the process die between the server's acceptance and that mark,
-the delivery is sent again when its claim runs out: at least once, never lost. The
-``Message-ID`` is the same on both, so the duplicate can be recognised.
+A sending round claims a batch of due deliveries (one transaction) and hands them to
+the mail server at once over the transport's kept-open sessions; each outcome is
+recorded as soon as it is known, in one statement with the outcomes known meanwhile.
+Each delivery is marked ``sent`` only after the SMTP server accepted it. Should the
+process die between the server's acceptance and that mark, the delivery is sent again
+when its claim runs out: at least once, never lost. The ``Message-ID`` is the same on
+both, so the duplicate can be recognised.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from notification.adapters.smtp_transport import SendFailed
 from notification.domain.delivery import DeliveryStatus
 from notification.domain.mailbox import Mailbox
 from notification.domain.retry import RetryPolicy
+from notification.domain.threads import thread_key
 from notification.metrics import DELIVERIES_WAITING, DELIVERY_ATTEMPTS, SMTP_DURATION
 from ticketing_common.db.engine import SessionFactory
 from ticketing_common.db.errors import is_transient_database_error
@@ -44,6 +46,16 @@ class MailTransport(Protocol):
     async def close_idle(self) -> None: ...
 
     async def close(self) -> None: ...
+
+
+def by_recipient(deliveries: Sequence[ClaimedDelivery]) -> dict[str, list[ClaimedDelivery]]:
+    """The round's emails per recipient, each recipient's in the order they were
+    recorded: a recipient's emails go one after the other, so they arrive in the order
+    the incident lived them; different recipients' go side by side."""
+    grouped: dict[str, list[ClaimedDelivery]] = {}
+    for delivery in sorted(deliveries, key=lambda d: d.email.delivery_id):
+        grouped.setdefault(thread_key(delivery.email.recipient_email), []).append(delivery)
+    return grouped
 
 
 def _utc_now() -> datetime:
@@ -93,10 +105,40 @@ class Sending:
                 limit=self.hourly_limit,
             )
         if claim.deliveries:
-            attempts = await asyncio.gather(*(self._attempt(d) for d in claim.deliveries))
-            await self._record(attempts)
+            await self._send_and_record(claim.deliveries)
         await self.transport.close_idle()
         return len(claim.deliveries)
+
+    async def _send_and_record(self, deliveries: Sequence[ClaimedDelivery]) -> None:
+        """Send the round's emails at once, and record each outcome as soon as it is
+        known, together with those known meanwhile: one statement for many emails
+        under load, and only the emails in flight (not the whole round) sent again
+        should the process die before their mark."""
+        known: list[_Attempt] = []
+        arrived = asyncio.Event()
+
+        async def attempt_in_order(emails: list[ClaimedDelivery]) -> None:
+            for delivery in emails:
+                known.append(await self._attempt(delivery))
+                arrived.set()
+
+        sends = [
+            asyncio.create_task(attempt_in_order(emails))
+            for emails in by_recipient(deliveries).values()
+        ]
+        try:
+            recorded = 0
+            while recorded < len(deliveries):
+                await arrived.wait()
+                arrived.clear()
+                ready = known[:]
+                del known[:]
+                await self._record(ready)
+                recorded += len(ready)
+        finally:
+            # Only reached with sends in flight when recording failed for good: their
+            # deliveries stay claimed, and go again after the lease.
+            await asyncio.gather(*sends, return_exceptions=True)
 
     async def close(self) -> None:
         """Close the transport's sessions (once no round runs any more)."""
