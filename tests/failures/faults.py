@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,8 +46,8 @@ class FaultLog:
     def last_recovered(self) -> float | None:
         return max((record.recovered for record in self.records), default=None)
 
-    def add(self, what: str, began: float, notes: str = "") -> None:
-        record = FaultRecord(what, began, time.monotonic(), notes)
+    def add(self, what: str, began: float, notes: str = "", recovered: float | None = None) -> None:
+        record = FaultRecord(what, began, recovered or time.monotonic(), notes)
         self.records.append(record)
         self.note(f"{what}: whole again after {record.recovered - began:.1f} s {notes}")
 
@@ -149,18 +150,89 @@ async def database_outage(
     log: FaultLog,
     down_seconds: float,
     crash: bool,
+    while_down: Callable[[], Awaitable[str]] | None = None,
 ) -> None:
+    """``while_down`` runs once every service says it lost its database: the moment
+    every consumer holds what it has in hand."""
     began = time.monotonic()
     log.note("PostgreSQL: " + ("crash" if crash else "stop"))
     await asyncio.to_thread(postgres.stop, "immediate" if crash else "fast")
     await expect_not_ready(system, client, log, "the database is down")
-    await asyncio.sleep(down_seconds)
+    seen_down = time.monotonic()
+    notes = [f"down {down_seconds} s"]
+    if while_down is not None:
+        notes.append(await while_down())
+    await asyncio.sleep(max(0.0, seen_down + down_seconds - time.monotonic()))
     log.note("PostgreSQL: start")
     await asyncio.to_thread(postgres.start)
     await system.wait_all_ready(client)
-    log.add(
-        "PostgreSQL crashed" if crash else "PostgreSQL stopped", began, f"down {down_seconds} s"
+    log.add("PostgreSQL crashed" if crash else "PostgreSQL stopped", began, "; ".join(notes))
+
+
+async def database_restart(
+    *,
+    postgres: PrivatePostgres,
+    system: ChaosSystem,
+    client: httpx.AsyncClient,
+    log: FaultLog,
+    databases: Iterable[str],
+    failed_requests: Callable[[], Counter[str]],
+    after_seconds: float = 3.0,
+) -> None:
+    """A planned restart while declarations flow: a checkpoint, then a fast stop and a
+    start at once, a fraction of a second down; every connection the services pooled
+    is then dead. Nothing may be lost. Counted: the requests that failed (a client
+    retries them) while it was down and in the ``after_seconds`` after, and the attempts
+    the consumers held for the database (retried without counting)."""
+    began = time.monotonic()
+    pooled = await checkpoint_and_count_sessions(postgres, databases)
+    marks = system.log_marks()
+    failed_before = Counter(failed_requests())
+    log.note(f"PostgreSQL: restart ({pooled} sessions of the services open)")
+    stopping = time.monotonic()
+    await asyncio.to_thread(postgres.stop, "fast")
+    await asyncio.to_thread(postgres.start)
+    back = time.monotonic()
+    failed_down = Counter(failed_requests())
+    await system.wait_all_ready(client)
+    recovered = time.monotonic()
+    await asyncio.sleep(after_seconds)
+    failed_after = Counter(failed_requests())
+    held = sum(
+        sum(system.logged_since(marks, f"database away, holding the {what}").values())
+        for what in ("batch", "message")
     )
+    log.add(
+        "PostgreSQL restarted",
+        began,
+        f"down {back - stopping:.1f} s, {pooled} pooled connections closed; requests failed "
+        f"(and retried) while it was down {_difference(failed_down, failed_before)}, "
+        f"after {_difference(failed_after, failed_down)}; consumers' attempts held for the "
+        f"database {held}",
+        recovered=recovered,
+    )
+
+
+def _difference(later: Counter[str], earlier: Counter[str]) -> str:
+    grown = later - earlier
+    return str(dict(sorted(grown.items()))) if grown else "none"
+
+
+async def checkpoint_and_count_sessions(postgres: PrivatePostgres, databases: Iterable[str]) -> int:
+    """A checkpoint, so that the stop's own is short (as before a planned restart); and
+    the sessions the services hold open on ``databases``: their pools."""
+    connection = await asyncpg.connect(asyncpg_dsn(postgres.server_url), timeout=10)
+    try:
+        await connection.execute("CHECKPOINT")
+        return int(
+            await connection.fetchval(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = ANY($1::text[]) AND pid <> pg_backend_pid()",
+                list(databases),
+            )
+        )
+    finally:
+        await connection.close()
 
 
 async def kill_and_restart(

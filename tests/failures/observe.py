@@ -21,6 +21,7 @@ from ticketing_common.messaging.topology import QueueSpec
 from ticketing_devkit.mailcatcher import MailCatcher
 from ticketing_devkit.service_testing import auth_as
 
+from .batch_poison import NEIGHBOUR_TYPE
 from .verdict import DeadLetterSeen, Delivery, ListRow, Mail, Observations, Ticket
 
 _LEGACY_MESSAGE_ID = re.compile(r"^<delivery-(\d+)@")
@@ -84,6 +85,19 @@ async def deliveries(database_url: str) -> list[Delivery]:
         )
         for row in rows
     ]
+
+
+async def journaled_neighbours(database_url: str) -> dict[str, int]:
+    """The entries of search's journal for each neighbour of a poison."""
+    connection = await asyncpg.connect(asyncpg_dsn(database_url), timeout=10)
+    try:
+        rows = await connection.fetch(
+            "SELECT event_id, count(*) AS n FROM event_journal WHERE type = $1 GROUP BY event_id",
+            NEIGHBOUR_TYPE,
+        )
+    finally:
+        await connection.close()
+    return {str(row["event_id"]): int(row["n"]) for row in rows}
 
 
 def mails(catcher: MailCatcher) -> list[Mail]:
@@ -172,6 +186,7 @@ async def observe(
         },
         queue_depths=await queue_depths(connection, specs),
         dead_letters=await dead_letters(connection, specs),
+        journaled_neighbours=await journaled_neighbours(database_urls["search"]),
     )
 
 

@@ -10,12 +10,15 @@ Three kinds, published while the system runs:
 - ``handler-rejects``: a valid envelope of a known type whose data the handler refuses
   (``RejectEvent``), published straight into search's queue, where the handler reads
   the data itself.
+
+Poisons between valid events, so that they sink a batch, are in ``batch_poison.py``.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -50,26 +53,31 @@ class ExpectedDeadLetter:
     detail_prefix: str | None
 
 
+def envelope(event_id: str, event_type: str, data: dict[str, object], correlation: str) -> bytes:
+    """A CloudEvents envelope as a producer would publish it."""
+    return json.dumps(
+        {
+            "specversion": "1.0",
+            "id": event_id,
+            "source": "/tests/failures",
+            "type": event_type,
+            "time": datetime.now(UTC).isoformat(),
+            "datacontenttype": "application/json",
+            "correlationid": correlation,
+            "data": data,
+        }
+    ).encode()
+
+
 def make_poisons(tag: str, *, search_queue: str) -> list[Poison]:
-    def envelope(event_type: str, data: dict[str, object]) -> bytes:
-        return json.dumps(
-            {
-                "specversion": "1.0",
-                "id": f"poison-{tag}-{uuid.uuid4().hex[:8]}",
-                "source": "/tests/failures",
-                "type": event_type,
-                "time": datetime.now(UTC).isoformat(),
-                "datacontenttype": "application/json",
-                "correlationid": f"poison-{tag}",
-                "data": data,
-            }
-        ).encode()
+    def poison_envelope(event_type: str, data: dict[str, object]) -> bytes:
+        return envelope(f"poison-{tag}-{uuid.uuid4().hex[:8]}", event_type, data, f"poison-{tag}")
 
     def message_id(body: bytes) -> str:
         return str(json.loads(body)["id"])
 
-    unknown = envelope("ticket.updated.v7", {"anything": "goes"})
-    invalid = envelope("incident.declared.v1", {"declaration_id": f"poison-{tag}"})
+    unknown = poison_envelope("ticket.updated.v7", {"anything": "goes"})
+    invalid = poison_envelope("incident.declared.v1", {"declaration_id": f"poison-{tag}"})
     return [
         Poison("bad-json", f"poison-{tag}-json-1", b"{not json", "incident.declared.v1",
                "incident.declared"),
@@ -98,30 +106,50 @@ def expected_dead_letters(poison: Poison, subscriptions: Subscriptions) -> list[
 
 async def publish(connection: AbstractConnection, poison: Poison) -> None:
     """Confirmed by the broker, like any producer's message."""
-    if poison.queue is None:
-        publisher = ConfirmedPublisher(connection)
-        try:
-            await publisher.publish(
-                routing_key=poison.routing_key,
-                body=poison.body,
-                message_id=poison.message_id,
-                event_type=poison.event_type,
-            )
-        finally:
-            await publisher.close()
+    if poison.queue is not None:
+        await publish_into_queue(
+            connection, poison.queue, [Outgoing(poison.message_id, poison.body, poison.event_type)]
+        )
         return
+    publisher = ConfirmedPublisher(connection)
+    try:
+        await publisher.publish(
+            routing_key=poison.routing_key,
+            body=poison.body,
+            message_id=poison.message_id,
+            event_type=poison.event_type,
+        )
+    finally:
+        await publisher.close()
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message the suite puts straight into a queue."""
+
+    message_id: str
+    body: bytes
+    event_type: str
+
+
+async def publish_into_queue(
+    connection: AbstractConnection, queue: str, messages: Sequence[Outgoing]
+) -> None:
+    """Into ``queue`` alone (the default exchange), in their order, each confirmed by the
+    broker before the next goes."""
     channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
     try:
-        await channel.default_exchange.publish(
-            aio_pika.Message(
-                body=poison.body,
-                message_id=poison.message_id,
-                type=poison.event_type,
-                content_type=CONTENT_TYPE,
-                delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-            ),
-            routing_key=poison.queue,
-            mandatory=True,
-        )
+        for message in messages:
+            await channel.default_exchange.publish(
+                aio_pika.Message(
+                    body=message.body,
+                    message_id=message.message_id,
+                    type=message.event_type,
+                    content_type=CONTENT_TYPE,
+                    delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                ),
+                routing_key=queue,
+                mandatory=True,
+            )
     finally:
         await channel.close()

@@ -19,8 +19,9 @@ class Profile:
     rate: float
     minimum: int
     maximum: int
-    # Each round: a broker outage, a database outage, a SIGKILL of every service, and
-    # a batch of poison messages, in a random order.
+    # Each round: a broker outage, a database outage (with poisons in the middle of a
+    # batch), a database restart, a SIGKILL of every service, and a batch of poison
+    # messages, in a random order.
     rounds: int
     broker_down_seconds: float
     database_down_seconds: float

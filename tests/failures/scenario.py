@@ -5,8 +5,10 @@
    no email left claimed, and no event done twice afterwards (no duplicate reaches any
    consumer during this phase).
 3. Rounds of faults in a random order: RabbitMQ stopped (or killed), PostgreSQL stopped
-   (or crashed), each service killed with SIGKILL at a random moment, poison messages.
-   While the broker or the database is away, every ``/readyz`` must say 503.
+   (or crashed) with poisons put in the middle of a batch while it is away, PostgreSQL
+   restarted at once (every pooled connection dead), each service killed with SIGKILL
+   at a random moment, poison messages. While the broker or the database is away,
+   every ``/readyz`` must say 503.
 4. The stream ends; the suite waits for the system to settle, and judges it.
 """
 
@@ -27,12 +29,15 @@ from aio_pika.abc import AbstractRobustConnection
 from ticketing_common.messaging.connection import connect_broker
 from ticketing_common.messaging.topology import QueueSpec
 from ticketing_devkit.mailcatcher import MailCatcher
+from ticketing_devkit.processes import SERVICES
 
+from .batch_poison import FALLBACK, poisoned_batch
 from .faults import (
     FaultLog,
     MetricsWatch,
     broker_outage,
     database_outage,
+    database_restart,
     kill_and_restart,
     terminate_and_restart,
 )
@@ -41,7 +46,7 @@ from .poison import ExpectedDeadLetter, Poison, expected_dead_letters, make_pois
 from .profiles import Profile
 from .routing import Subscriptions
 from .servers import PrivatePostgres, PrivateRabbitMQ
-from .services import ChaosSystem, Termination
+from .services import SENDING_ROUND, ChaosSystem, Termination
 from .traffic import DeclarationStream
 from .verdict import Promises, Verdict, judge
 
@@ -80,6 +85,10 @@ class Report:
     redeliveries: dict[str, float] = field(default_factory=dict)
     dead_lettered: dict[str, float] = field(default_factory=dict)
     poisons: int = 0
+    # Valid events published between poisons in one batch, and the batches that failed
+    # and fell back to one message at a time, by service (from their logs).
+    neighbours: int = 0
+    batch_fallbacks: dict[str, int] = field(default_factory=dict)
     notification_kills: int = 0
     database_outages: int = 0
     verdict: Verdict = field(default_factory=Verdict)
@@ -116,6 +125,8 @@ class Report:
             f"notification SIGKILLs, {self.database_outages} database outages), "
             f"dead letters {figures.get('dead_letters')} for "
             f"{self.poisons} poison messages ({figures.get('dead_letter_copies')} extra copies)",
+            f"  batches fallen back to one message at a time {self.batch_fallbacks}; "
+            f"{figures.get('neighbours')} of {self.neighbours} neighbours of poisons applied",
             f"  redeliveries {_rounded(self.redeliveries)}, duplicates dropped by the inboxes "
             f"{_rounded(self.duplicates)} (after the SIGTERMs: "
             f"{_rounded(self.duplicates_after_sigterm)})",
@@ -145,6 +156,7 @@ async def run_scenario(env: Environment) -> Report:
     log = FaultLog(path=env.logs / "suite.log")
     log.note(f"{profile}")
     poisons: list[Poison] = []
+    neighbours: list[str] = []
     broker = await connect_broker(env.rabbitmq.url, connection_name="failure-suite")
     async with httpx.AsyncClient(timeout=10) as client:
         watch = MetricsWatch(system, client)
@@ -160,7 +172,9 @@ async def run_scenario(env: Environment) -> Report:
             await _sigterm_phase(env, client, log, watch, rng, report)
             for number in range(profile.rounds):
                 log.note(f"round {number + 1}; {len(stream.accepted)} accepted so far")
-                await _chaos_round(env, client, log, broker, rng, number, poisons)
+                await _chaos_round(
+                    env, client, log, broker, rng, number, stream, poisons, neighbours
+                )
             stop.set()
             await traffic
         finally:
@@ -171,8 +185,9 @@ async def run_scenario(env: Environment) -> Report:
         promises = Promises(
             accepted={item.declaration_id: item.recipients for item in stream.accepted},
             dead_letters=_expected(poisons, env.subscriptions),
-            allowed_extra_copies=system["notification"].kills
+            allowed_extra_copies=system["notification"].kills * SENDING_ROUND
             + sum(record.what.startswith("PostgreSQL") for record in log.records),
+            neighbours=frozenset(neighbours),
         )
         log.note(f"stream ended: {len(stream.accepted)} accepted; settling")
         verdict, settled_at = await _settle(env, client, broker, promises, log)
@@ -190,6 +205,8 @@ async def run_scenario(env: Environment) -> Report:
                      for record in log.records]  # fmt: skip
     report.problems = list(log.problems)
     report.poisons = len(poisons)
+    report.neighbours = len(neighbours)
+    report.batch_fallbacks = system.logged_since({}, FALLBACK)
     report.notification_kills = system["notification"].kills
     report.database_outages = sum(record.what.startswith("PostgreSQL") for record in log.records)
     report.verdict = verdict
@@ -251,7 +268,9 @@ async def _chaos_round(
     broker: AbstractRobustConnection,
     rng: random.Random,
     number: int,
+    stream: DeclarationStream,
     poisons: list[Poison],
+    neighbours: list[str],
 ) -> None:
     profile, system = env.profile, env.system
     search_queue = next(name for name in env.subscriptions if name.startswith("search"))
@@ -263,9 +282,25 @@ async def _chaos_round(
         )  # fmt: skip
 
     async def database_fault() -> None:
+        # Poisons between valid events, held with them while the database is away.
+        batch = poisoned_batch(f"{env.tag}{number}", queue=search_queue, search=system["search"])
+
+        async def publish_batch() -> str:
+            return await batch.publish(broker)
+
         await database_outage(
             postgres=env.postgres, system=system, client=client, log=log,
             down_seconds=profile.database_down_seconds, crash=number % 2 == 0,
+            while_down=publish_batch,
+        )  # fmt: skip
+        poisons.extend(batch.poisons)
+        neighbours.extend(batch.neighbours)
+        await batch.confirm_fallback(log)
+
+    async def database_restart_fault() -> None:
+        await database_restart(
+            postgres=env.postgres, system=system, client=client, log=log,
+            databases=SERVICES.values(), failed_requests=lambda: stream.figures.retried,
         )  # fmt: skip
 
     async def kill(name: str, delay: float) -> None:
@@ -299,6 +334,7 @@ async def _chaos_round(
     faults: list[Callable[[], Awaitable[None]]] = [
         broker_fault,
         database_fault,
+        database_restart_fault,
         poison_fault,
         *kills,
     ]

@@ -23,10 +23,14 @@ from .servers import quiet_port
 # The settings the suite gives every service besides the e2e ones: faster polling, the
 # queue figures every second, and notification's sender claiming few emails at a time
 # with a short SMTP deadline, so that a killed sender's claim runs out in under a
-# minute rather than its default of ten (DELIVERY_BATCH_SIZE × 2 × SMTP_TIMEOUT + 30 s).
+# minute rather than its default of five and a half
+# (⌈DELIVERY_BATCH_SIZE / SMTP_MAX_CONNECTIONS⌉ × 2 × SMTP_TIMEOUT + 30 s).
+# notification marks each email sent once the server accepted it, with those accepted
+# meanwhile: a SIGKILL sends those in flight again, never more than a round of them.
+SENDING_ROUND = 5
 SUITE_SETTINGS = {
     "QUEUE_METRICS_SECONDS": "1",
-    "DELIVERY_BATCH_SIZE": "5",
+    "DELIVERY_BATCH_SIZE": str(SENDING_ROUND),
     "SMTP_TIMEOUT_SECONDS": "2",
     "DELIVERY_POLL_SECONDS": "1",
     # Thousands of emails to one organization within the hour are the point here.
@@ -145,6 +149,17 @@ class ChaosSystem(System):
 
     def __getitem__(self, name: str) -> ChaosService:
         return self.services[name]
+
+    def log_marks(self) -> dict[str, int]:
+        """Where each service's log ends now, to count what it logs from there."""
+        return {name: service.log_size() for name, service in self.services.items()}
+
+    def logged_since(self, marks: dict[str, int], event: str) -> dict[str, int]:
+        """How often each service logged ``event`` since ``marks``."""
+        return {
+            name: service.log_since(marks.get(name, 0)).count(f'"event": "{event}"')
+            for name, service in self.services.items()
+        }
 
     async def wait_all_ready(self, client: httpx.AsyncClient, timeout: float = 120.0) -> None:
         await asyncio.gather(

@@ -4,13 +4,16 @@ expectations."""
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from ticketing_common.events import IncidentDeclaredV1
 from ticketing_common.messaging.consumer import EventRouter
 from ticketing_common.messaging.topology import QueueSpec
 
+from .batch_poison import poisoned_batch
 from .poison import ExpectedDeadLetter, expected_dead_letters, make_poisons
-from .routing import Subscriptions, topic_matches
+from .routing import Subscriptions, refused_on_arrival, topic_matches
+from .services import ChaosService
 from .verdict import (
     DeadLetterSeen,
     Delivery,
@@ -144,6 +147,19 @@ def test_dead_letters_hold_the_poisons_and_nothing_else() -> None:
     assert any("expected rejected" in v for v in violations(wrong, promised))
 
 
+def test_each_neighbour_of_a_poison_must_be_applied_once() -> None:
+    seen, promised = whole()
+    promised = replace(promised, neighbours=frozenset({"n-1", "n-2"}))
+    applied = replace(seen, journaled_neighbours={"n-1": 1, "n-2": 1})
+    assert violations(applied, promised) == []
+    lost = replace(seen, journaled_neighbours={"n-1": 1})
+    assert "neighbour n-2 of a poison applied 0 times, not 1" in violations(lost, promised)
+    doubled = replace(seen, journaled_neighbours={"n-1": 2, "n-2": 1})
+    assert "neighbour n-1 of a poison applied 2 times, not 1" in violations(doubled, promised)
+    stray = replace(seen, journaled_neighbours={"n-1": 1, "n-2": 1, "n-9": 1})
+    assert "neighbour n-9 applied, never published" in violations(stray, promised)
+
+
 def test_topic_bindings_match_as_rabbitmq_does() -> None:
     assert topic_matches("#", "ticket.updated")
     assert topic_matches("ticket.*", "ticket.updated")
@@ -175,6 +191,23 @@ def test_poisons_are_expected_where_the_routers_refuse_them() -> None:
     assert [item.queue for item in expected_dead_letters(rejected, subscriptions)] == [
         "journal.events"
     ]
+
+
+def test_the_poisons_of_a_batch_reach_the_handler_and_are_expected_in_the_dead_letters() -> None:
+    keeps_all = EventRouter()
+    keeps_all.on_any(_never_called)
+    subscriptions: Subscriptions = {
+        "journal.events": (QueueSpec("journal.events", ("#",)), keeps_all)
+    }
+    search = ChaosService("search", 0, {}, Path("search.log"))
+    batch = poisoned_batch("t", queue="journal.events", search=search)
+    for poison in batch.poisons:
+        # Past the decoding, into the batch's transaction: only there can a poison sink
+        # a whole batch.
+        assert refused_on_arrival(poison.body, keeps_all) is None
+        assert expected_dead_letters(poison, subscriptions) == [
+            ExpectedDeadLetter("journal.events", poison.message_id, "rejected", None)
+        ]
 
 
 async def _never_called(*_args: object) -> None:

@@ -71,6 +71,9 @@ class Observations:
     unsent_outbox: Mapping[str, int]
     queue_depths: Mapping[str, int]
     dead_letters: list[DeadLetterSeen]
+    # The neighbours of poisons in a batch (batch_poison.py): event id -> the entries
+    # search's journal holds for it.
+    journaled_neighbours: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -78,11 +81,16 @@ class Promises:
     # Declaration id -> the addresses (lower case) that must get its acknowledgement.
     accepted: Mapping[str, frozenset[str]]
     dead_letters: list[ExpectedDeadLetter]
-    # notification sends an email, then marks it sent: if it dies (SIGKILL) or loses
-    # its database between the two, the email goes again after its claim runs out,
-    # with the same Message-ID. One sender, one email at a time: at most one extra
-    # copy per notification SIGKILL and per database outage.
+    # notification sends a round of emails, then marks them sent together: if it dies
+    # (SIGKILL) between the two, the round goes again after its claim runs out, with
+    # the same Message-IDs: at most a round (DELIVERY_BATCH_SIZE) of extra copies per
+    # notification SIGKILL. A database outage holds the marks until it ends; one extra
+    # copy per outage (a restart is one) is still allowed for an outage that outlasts
+    # the hold.
     allowed_extra_copies: int
+    # Valid events published between poisons in one batch: each must be applied once
+    # though the batch failed.
+    neighbours: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -106,6 +114,7 @@ def judge(seen: Observations, promised: Promises) -> Verdict:
     _judge_mail(seen, promised, verdict)
     _judge_pipes(seen, verdict)
     _judge_dead_letters(seen, promised, verdict)
+    _judge_neighbours(seen, promised, verdict)
     return verdict
 
 
@@ -253,3 +262,13 @@ def _judge_dead_letters(seen: Observations, promised: Promises, verdict: Verdict
     # A poison dead-lettered twice (its consumer died between the dead-letter queue's
     # confirm and the ack): at least once, as everything else.
     verdict.figures["dead_letter_copies"] = sum(count - 1 for count in found.values())
+
+
+def _judge_neighbours(seen: Observations, promised: Promises, verdict: Verdict) -> None:
+    for event_id in sorted(promised.neighbours):
+        count = seen.journaled_neighbours.get(event_id, 0)
+        if count != 1:
+            verdict.broken(f"neighbour {event_id} of a poison applied {count} times, not 1")
+    for event_id in sorted(seen.journaled_neighbours.keys() - promised.neighbours):
+        verdict.broken(f"neighbour {event_id} applied, never published")
+    verdict.figures["neighbours"] = sum(seen.journaled_neighbours.values())
