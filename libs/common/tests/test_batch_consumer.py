@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 import pytest
 from aio_pika.abc import AbstractRobustConnection
+from prometheus_client import REGISTRY
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -135,6 +136,9 @@ async def test_a_poison_in_the_middle_of_a_batch_is_dead_lettered_alone(
     for reference in references[4:]:
         await publish_event(broker, reference)
     consumer = batch_consumer(broker, spec, session_factory, router)
+    fallbacks = REGISTRY.get_sample_value(
+        "ticketing_consumer_batch_fallbacks_total", {"queue": spec.name}
+    )
     await consumer.start()
     dead_letters = await queue_of(broker, spec.dead_letter_queue)
 
@@ -151,8 +155,12 @@ async def test_a_poison_in_the_middle_of_a_batch_is_dead_lettered_alone(
     assert (letters[0].headers or {})[REASON_HEADER] == "rejected"
     assert b"poison in the middle" in letters[0].body
     assert await message_count(broker, spec.name) == 0
-    # The batch was tried first as a whole (handlers in one transaction).
+    # The batch was tried first as a whole (handlers in one transaction), and the
+    # fallback is counted for operations.
     assert len(set(transactions[:5])) == 1
+    assert (fallbacks or 0) + 1 == REGISTRY.get_sample_value(
+        "ticketing_consumer_batch_fallbacks_total", {"queue": spec.name}
+    )
 
 
 async def _count_is(broker: AbstractRobustConnection, queue: str, expected: int) -> bool:

@@ -21,6 +21,17 @@ EVENTS_CONSUMED = Counter(
     "(applied, duplicate, dead_lettered, requeued).",
     ["queue", "event_type", "outcome"],
 )
+BATCHES = Histogram(
+    "ticketing_consumer_batch_messages",
+    "Messages a consumer applied in one transaction.",
+    ["queue"],
+    buckets=(1, 2, 5, 10, 20, 50, 100),
+)
+BATCH_FALLBACKS = Counter(
+    "ticketing_consumer_batch_fallbacks_total",
+    "Batches that failed and whose messages were then applied one at a time.",
+    ["queue"],
+)
 HANDLER_FAILURES = Counter(
     "ticketing_handler_failures_total",
     "Failures of an event handler, by reason.",

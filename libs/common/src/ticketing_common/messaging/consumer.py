@@ -44,6 +44,8 @@ from ticketing_common.logging import get_logger
 from ticketing_common.messaging.publisher import ConfirmedPublisher, PublishFailed
 from ticketing_common.messaging.topology import DEAD_LETTER_EXCHANGE, QueueSpec
 from ticketing_common.metrics import (
+    BATCH_FALLBACKS,
+    BATCHES,
     DEAD_LETTERED,
     EVENTS_CONSUMED,
     HANDLER_DURATION,
@@ -314,6 +316,7 @@ class EventConsumer:
         if not received:
             return
         if len(received) == 1:
+            BATCHES.labels(self._spec.name).observe(1)
             await self._alone_now(received[0])
             return
         outage_wait = self._retry_base
@@ -344,6 +347,7 @@ class EventConsumer:
                     continue
                 # One message sank the batch: each is applied alone, with its own
                 # retries and dead-lettering, while the next batches go on.
+                BATCH_FALLBACKS.labels(self._spec.name).inc()
                 log.info(
                     "batch failed, applying its messages one at a time",
                     messages=len(received),
@@ -355,6 +359,7 @@ class EventConsumer:
                     task.add_done_callback(self._alone.discard)
                 return
             elapsed = time.perf_counter() - started
+            BATCHES.labels(self._spec.name).observe(len(received))
             for event_type in {item.event.type for item in received}:
                 HANDLER_DURATION.labels(self._spec.name, event_type).observe(elapsed)
             for item in received:
