@@ -89,6 +89,7 @@ def build_sender(settings: NotificationSettings, runtime: ServiceRuntime) -> Del
         build_sending(settings, runtime.session_factory),
         dsn=asyncpg_dsn(settings.database_url),
         poll_seconds=settings.delivery_poll_seconds,
+        gather_seconds=settings.delivery_gather_ms / 1000,
     )
 
 

@@ -43,6 +43,10 @@ class NotificationSettings(ServiceSettings):
     # The sender wakes on every new delivery; this is its fallback, and how soon a
     # retry falls due after its time.
     delivery_poll_seconds: float = Field(default=2.0, gt=0)
+    # Woken by a new delivery, the sender waits this long for the deliveries recorded
+    # meanwhile to join the round: under load a round's claim and marks are paid for
+    # many emails at once; at a low rate it is what an email waits more.
+    delivery_gather_ms: float = Field(default=20.0, ge=0, le=1000)
     # Emails handed to the mail server per customer organization in any sliding hour.
     # Beyond it emails wait (pending, with a later next_attempt_at), they are never
     # dropped: a runaway loop or a storm of comments cannot flood a customer's mailboxes

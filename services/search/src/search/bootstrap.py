@@ -71,6 +71,7 @@ def build_feeds(runtime: ServiceRuntime, settings: SearchSettings) -> list[Feed]
         maintenance=purge,
         buffer=settings.stream_buffer,
         poll_seconds=settings.feed_poll_seconds,
+        gather_seconds=settings.feed_gather_ms / 1000,
     )
     journal_feed = Feed(
         name="journal",
@@ -82,6 +83,7 @@ def build_feeds(runtime: ServiceRuntime, settings: SearchSettings) -> list[Feed]
         head=journal.last_journal_seq,
         buffer=settings.stream_buffer,
         poll_seconds=settings.feed_poll_seconds,
+        gather_seconds=settings.feed_gather_ms / 1000,
     )
     return [incident_feed, journal_feed]
 

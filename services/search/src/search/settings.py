@@ -24,6 +24,9 @@ class SearchSettings(ServiceSettings):
     stream_buffer: int = Field(default=1000, ge=1)
     # The feeds also poll this often, in case a notification was lost.
     feed_poll_seconds: float = Field(default=1.0, gt=0)
+    # Woken by a commit, a feed waits this long for the commits that follow to read
+    # them at once: one read per window under load instead of one per commit.
+    feed_gather_ms: float = Field(default=20.0, ge=0, le=1000)
     # How long the change log keeps changes for clients to resume from.
     change_log_retention_hours: float = Field(default=72.0, gt=0)
     # When set, customers never see agents' names on their incidents (the same setting as

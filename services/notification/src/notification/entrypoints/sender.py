@@ -12,7 +12,9 @@ from ticketing_common.notified_loop import NotifiedLoop
 
 
 class DeliverySender:
-    def __init__(self, sending: Sending, *, dsn: str, poll_seconds: float) -> None:
+    def __init__(
+        self, sending: Sending, *, dsn: str, poll_seconds: float, gather_seconds: float = 0.0
+    ) -> None:
         self._sending = sending
         self._loop = NotifiedLoop(
             name="delivery-sender",
@@ -20,6 +22,7 @@ class DeliverySender:
             channel=DELIVERIES_CHANNEL,
             work=self._work,
             poll_seconds=poll_seconds,
+            gather_seconds=gather_seconds,
         )
 
     def start(self) -> None:

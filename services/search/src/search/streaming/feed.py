@@ -47,6 +47,7 @@ class Feed:
         maintenance_every: float = 600.0,
         buffer: int = 1000,
         poll_seconds: float = 1.0,
+        gather_seconds: float = 0.0,
     ) -> None:
         self.name = name
         self._session_factory = session_factory
@@ -67,6 +68,7 @@ class Feed:
             channel=channel,
             work=self._work,
             poll_seconds=poll_seconds,
+            gather_seconds=gather_seconds,
         )
 
     def start(self) -> None:
