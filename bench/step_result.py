@@ -102,6 +102,7 @@ def summarize(record: StepRecord) -> StepResult:
             for t in accepted
             if (done := t.emails_done_at) is not None
         ],
+        emails_pending_at_start=record.emails_pending_at_start,
     )
     pipeline = pipeline_verdict(facts)
     if record.aborted is not None:

@@ -7,8 +7,10 @@ work waiting in the pipeline (outbox rows and queued messages) did not grow over
 step, and the time to the list did not climb from the first third of the step to the
 last (a queue that grows shows in the latency before any gauge refreshes).
 
-The emails are judged the same way, apart: they leave through one SMTP conversation
-at a time, and whether they keep up is a finding of its own.
+The emails are judged the same way, apart, and a step that began with emails of
+earlier steps still to send is not counted as keeping up: its latency, high from the
+start, could not show a climb. A step is held (``StepResult.sustained``, what the rate
+search looks for) when both the list and the emails kept up.
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ class StepFacts:
     expected_emails: int = 0
     arrived_emails: int = 0
     email_latencies: Sequence[tuple[float, float]] = ()
+    # Emails of earlier steps still to send when this one began.
+    emails_pending_at_start: int = 0
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,12 @@ def pipeline_verdict(facts: StepFacts) -> Verdict:
 
 def email_verdict(facts: StepFacts) -> Verdict:
     reasons: list[str] = []
+    if facts.emails_pending_at_start > 0:
+        # Latency already high from the first third cannot climb: a step that began
+        # behind cannot show that it kept up.
+        reasons.append(
+            f"began with {facts.emails_pending_at_start} emails of earlier steps still to send"
+        )
     behind = facts.expected_emails - facts.arrived_emails
     if behind > 0:
         reasons.append(f"{behind} of {facts.expected_emails} emails not arrived after the drain")

@@ -67,3 +67,9 @@ def test_emails_are_judged_apart() -> None:
     verdict = email_verdict(behind)
     assert not verdict.sustained
     assert verdict.reasons == ("1000 of 4000 emails not arrived after the drain",)
+
+
+def test_a_step_that_began_behind_on_its_emails_did_not_keep_up() -> None:
+    verdict = email_verdict(steady(emails_pending_at_start=900))
+    assert not verdict.sustained
+    assert verdict.reasons == ("began with 900 emails of earlier steps still to send",)
