@@ -4,8 +4,8 @@ A step is sustained when every declaration was accepted, the client kept its
 schedule (on a shared machine a starved client is a saturated machine), every
 declaration reached the list with its ticket number before the drain ran out, the
 work waiting in the pipeline (outbox rows and queued messages) did not grow over the
-step, and the time to the list did not climb from the first third of the step to the
-last (a queue that grows shows in the latency before any gauge refreshes).
+step, and the time to the list did not climb from the first fifth of the step to its
+last third (a queue that grows shows in the latency before any gauge refreshes).
 
 The emails are judged the same way, apart, and a step that began with emails of
 earlier steps still to send is not counted as keeping up: its latency, high from the
@@ -102,8 +102,10 @@ def backlog_growth(backlog: Sequence[tuple[float, float]], seconds: float) -> fl
 
 def latency_drift(latencies: Sequence[tuple[float, float]], seconds: float) -> str | None:
     """A description of the climb when the last third's median is well above the
-    first third's; None when it holds."""
-    first = sorted(value for due, value in latencies if due < seconds / 3)
+    first fifth's; None when it holds. The first fifth, not the first third: a queue
+    that falls behind from the step's first seconds (the emails at a rate they cannot
+    take) has most of its climb inside the first third already."""
+    first = sorted(value for due, value in latencies if due < seconds / 5)
     last = sorted(value for due, value in latencies if due >= 2 * seconds / 3)
     if not first or not last:
         return None

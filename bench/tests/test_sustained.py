@@ -73,3 +73,12 @@ def test_a_step_that_began_behind_on_its_emails_did_not_keep_up() -> None:
     verdict = email_verdict(steady(emails_pending_at_start=900))
     assert not verdict.sustained
     assert verdict.reasons == ("began with 900 emails of earlier steps still to send",)
+
+
+def test_a_climb_that_began_in_the_first_seconds_is_seen() -> None:
+    # Behind from the start, most of the climb inside the first third (median 1.6 s in
+    # the first fifth, 2.5 s in the first third, 4 s in the last).
+    climbing = [(i / 200, min(0.3 + i / 150, 4.0)) for i in range(2000)]
+    verdict = email_verdict(steady(email_latencies=climbing))
+    assert not verdict.sustained
+    assert verdict.reasons[0].startswith("time to the email climbed from")
