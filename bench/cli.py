@@ -175,6 +175,7 @@ class Run:
         bench = DeclarationBench(
             statistics=statistics,
             databases={service.name: service.database for service in system.services},
+            deliveries_dsn=asyncpg_dsn(system.database_urls["notification"]),
             run_id=self.run_id,
             intake=intake,
             observer=observer,
@@ -193,10 +194,11 @@ class Run:
             await self.search(bench, system)
             if not await self.settle(bench, backlog, self.plan.settle_seconds):
                 sample = await backlog.sample()
+                unsent = await bench.emails_waiting()
                 self.report.notes.append(
                     f"the pipeline was not idle {self.plan.settle_seconds:.0f} s after the last "
                     f"step ({sample.total:.0f} messages or outbox rows waiting, "
-                    f"{bench.emails_pending()} emails not sent): what followed shared the CPU "
+                    f"{unsent} emails not sent): what followed shared the CPU "
                     "with that work"
                 )
         finally:
@@ -278,7 +280,7 @@ class Run:
         idle = 0
         while time.monotonic() < deadline:
             sample = await backlog.sample()
-            idle = idle + 1 if sample.total == 0 and bench.emails_pending() == 0 else 0
+            idle = idle + 1 if sample.total == 0 and await bench.emails_waiting() == 0 else 0
             if idle >= 2:
                 return True
             await asyncio.sleep(1.0)

@@ -53,6 +53,8 @@ class DeclarationBench:
     # A connection for reading PostgreSQL's statistics, and the services' databases.
     statistics: asyncpg.Connection[Any] | None = None
     databases: Mapping[str, str] = field(default_factory=dict)
+    # notification's database, where every email still to send waits.
+    deliveries_dsn: str | None = None
     rng: random.Random = field(default_factory=lambda: random.Random(11))
     by_marker: dict[str, Tracked] = field(default_factory=dict)
     _sequence: int = 0
@@ -67,6 +69,22 @@ class DeclarationBench:
         return sum(
             max(0, t.expected_emails - len(t.emails)) for t in self.by_marker.values() if t.accepted
         )
+
+    async def emails_waiting(self) -> int:
+        """Every email still to send: the bench's acknowledgements and the emails it does
+        not follow (the "registered" ones), read from notification's own table, so that
+        a step does not begin behind a backlog the bench cannot see."""
+        tracked = self.emails_pending()
+        if self.deliveries_dsn is None:
+            return tracked
+        connection = await asyncpg.connect(self.deliveries_dsn)
+        try:
+            waiting = await connection.fetchval(
+                "SELECT count(*) FROM deliveries WHERE status IN ('pending', 'retrying')"
+            )
+        finally:
+            await connection.close()
+        return max(tracked, int(waiting))
 
     def on_email(self, marker: str, arrived: float, recipient: str) -> None:
         tracked = self.by_marker.get(marker)
@@ -100,7 +118,7 @@ class DeclarationBench:
 
     async def run_step(self, label: str, rate: float, seconds: float) -> StepResult:
         prepared = self.prepare(max(1, round(rate * seconds)))
-        emails_pending = self.emails_pending()
+        emails_pending = await self.emails_waiting()
         for item in prepared:
             self.by_marker[item.tracked.marker] = item.tracked
         errors: Counter[str] = Counter()
