@@ -1,6 +1,6 @@
 """Reading a ticket and its history: statements built once, in Core.
 
-They run on a connection outside any transaction (see ``entrypoints.api.reading``),
+They run on the shared read session, outside any transaction (``ReadSession``),
 and their rows have the ORM objects' attribute names, so what shows a ticket or an
 entry takes either (``tables.TicketRecord``, ``tables.HistoryRecord``).
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from sqlalchemy import Row, bindparam, not_, or_, select
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from ticket_store.adapters.tables import HISTORY, TICKETS
 
@@ -35,20 +35,20 @@ _HISTORY_PAGE: Final = (
 )
 
 
-async def read_ticket(connection: AsyncConnection, ticket_number: str) -> Row[Any] | None:
-    result = await connection.execute(_TICKET, {"ticket_number": ticket_number})
+async def read_ticket(session: AsyncSession, ticket_number: str) -> Row[Any] | None:
+    result = await session.execute(_TICKET, {"ticket_number": ticket_number})
     return result.one_or_none()
 
 
-async def read_scope(connection: AsyncConnection, ticket_number: str) -> tuple[str, str] | None:
+async def read_scope(session: AsyncSession, ticket_number: str) -> tuple[str, str] | None:
     """The ticket's ``org_id`` and ``contract_id``; None when there is no such ticket."""
-    result = await connection.execute(_SCOPE, {"ticket_number": ticket_number})
+    result = await session.execute(_SCOPE, {"ticket_number": ticket_number})
     found = result.one_or_none()
     return None if found is None else (found.org_id, found.contract_id)
 
 
 async def read_history_page(
-    connection: AsyncConnection,
+    session: AsyncSession,
     ticket_number: str,
     *,
     public_only: bool,
@@ -57,7 +57,7 @@ async def read_history_page(
 ) -> list[Row[Any]]:
     """Up to ``rows`` history entries of the ticket after ``after_id``, oldest first;
     only the public ones when ``public_only``."""
-    result = await connection.execute(
+    result = await session.execute(
         _HISTORY_PAGE,
         {
             "ticket_number": ticket_number,

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Path, Response
 
 from ticket_store.adapters.ticket_reads import read_history_page, read_scope, read_ticket
 from ticket_store.entrypoints.api.changes import Store
-from ticket_store.entrypoints.api.reading import ReadConnection
 from ticket_store.entrypoints.api.views import (
     HistoryItem,
     TicketView,
@@ -18,6 +17,7 @@ from ticket_store.entrypoints.api.views import (
 )
 from ticketing_common.auth.principal import CUSTOMER_ROLES, OPERATIONS_ROLES
 from ticketing_common.web.access import CurrentPrincipal, Scope, access
+from ticketing_common.web.dependencies import ReadSession
 from ticketing_common.web.paging import Cursor, Limit, Page, decode_cursor, encode_cursor
 from ticketing_common.web.problems import invalid, not_found
 
@@ -31,11 +31,11 @@ READERS = access(CUSTOMER_ROLES | OPERATIONS_ROLES, Scope.PERIMETER)
 async def get_ticket(
     ticket_number: TicketNumber,
     caller: CurrentPrincipal,
-    connection: ReadConnection,
+    session: ReadSession,
     store: Store,
     response: Response,
 ) -> TicketView:
-    ticket = await read_ticket(connection, ticket_number)
+    ticket = await read_ticket(session, ticket_number)
     if ticket is None or not caller.may_see_incident(ticket.org_id, ticket.contract_id):
         raise not_found("ticket")
     response.headers["ETag"] = f'"{ticket.version}"'
@@ -46,20 +46,20 @@ async def get_ticket(
 async def get_history(
     ticket_number: TicketNumber,
     caller: CurrentPrincipal,
-    connection: ReadConnection,
+    session: ReadSession,
     store: Store,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[HistoryItem]:
     """The timeline, oldest first; customers see the public entries only."""
-    scope = await read_scope(connection, ticket_number)
+    scope = await read_scope(session, ticket_number)
     if scope is None or not caller.may_see_incident(*scope):
         raise not_found("ticket")
     after = decode_cursor(cursor, 1)
     if after is not None and type(after[0]) is not int:
         raise invalid("cursor", "not a cursor of this list", location="query")
     rows = await read_history_page(
-        connection,
+        session,
         ticket_number,
         public_only=not caller.is_operations,
         after_id=after[0] if after is not None else 0,
