@@ -18,6 +18,8 @@ from ticketing_common.db.migrations import alembic_config
 from ticketing_devkit.mailcatcher import MailCatcher
 from ticketing_devkit.pytest_plugin import MakeDatabase
 
+from .factories import declared
+from .support import declare
 from .test_sending import sending
 
 OWN_TABLES = frozenset(Base.metadata.tables)
@@ -91,3 +93,22 @@ async def test_deliveries_from_before_stored_identities_survive_the_upgrade(
         assert columns == 0
     finally:
         await engine.dispose()
+
+
+async def test_a_claim_or_an_outcome_does_not_copy_the_bodies(
+    session_factory: SessionFactory,
+) -> None:
+    # The rendered bodies are out of line (the TOAST table holds them): the row a claim
+    # or an outcome rewrites carries their pointers, not the kilobytes of each email.
+    await declare(session_factory, declared())
+    async with session_factory() as session:
+        out_of_line = await session.scalar(
+            text(
+                "SELECT pg_relation_size(reltoastrelid) FROM pg_class WHERE relname = 'deliveries'"
+            )
+        )
+        options = await session.scalar(
+            text("SELECT reloptions FROM pg_class WHERE relname = 'deliveries'")
+        )
+    assert "toast_tuple_target=128" in options
+    assert out_of_line > 0
