@@ -177,7 +177,7 @@ def _short(what: object, limit: int = 1000) -> str:
 
 @dataclass(frozen=True)
 class _Received:
-    """A message and, when it could be decoded, its event."""
+    """A message and the event decoded from it."""
 
     message: AbstractIncomingMessage
     event: CloudEvent[Any]
@@ -415,15 +415,13 @@ class EventConsumer:
 
     async def _process(self, message: AbstractIncomingMessage, event: CloudEvent[Any]) -> None:
         """Apply one event in a transaction of its own, with retries and dead-lettering."""
-        route = self._router.route_for(event.type)
-        assert route is not None
         failures = _delivery_count(message)
         outage_wait = self._retry_base
         while True:
             started = time.perf_counter()
             try:
                 async with self._slots:
-                    applied = await self._apply(route, event)
+                    applied = event.id in await self._apply_batch([event])
             except RejectEvent as exc:
                 HANDLER_FAILURES.labels(self._spec.name, event.type, "rejected").inc()
                 await self._dead_letter(message, event.type, "rejected", str(exc))
@@ -461,15 +459,6 @@ class EventConsumer:
                 self._spec.name, event.type, "applied" if applied else "duplicate"
             ).inc()
             return
-
-    async def _apply(self, route: Route, event: CloudEvent[Any]) -> bool:
-        async with self._session_factory.begin() as session:
-            first = await record_first_deliveries(
-                session, [(event.id, event.type)], queue=self._spec.name
-            )
-            if first:
-                await route.apply(session, (event,))
-            return bool(first)
 
     def _backoff(self, failures: int) -> float:
         ceiling = min(self._retry_max, self._retry_base * 2 ** (failures - 1))
