@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import pytest
@@ -25,23 +25,12 @@ from ticketing_common.messaging.consumer import (
 from ticketing_common.messaging.topology import QueueSpec
 
 from .dead_letter_support import (
-    declare,
-    delete,
     message_count,
-    new_spec,
     publish_event,
     publish_raw,
     wait_for,
 )
 from .test_messaging import drain, queue_of
-
-
-@pytest.fixture
-async def spec(broker: AbstractRobustConnection) -> AsyncIterator[QueueSpec]:
-    queue_spec = new_spec()
-    await declare(broker, queue_spec)
-    yield queue_spec
-    await delete(broker, queue_spec)
 
 
 @pytest.fixture

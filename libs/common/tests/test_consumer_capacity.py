@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
 from aio_pika.abc import AbstractRobustConnection
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,15 +15,7 @@ from ticketing_common.events import CloudEvent, IncidentDeclaredV1
 from ticketing_common.messaging.consumer import EventConsumer, EventRouter
 from ticketing_common.messaging.topology import QueueSpec
 
-from .dead_letter_support import declare, delete, message_count, new_spec, publish_event, wait_for
-
-
-@pytest.fixture
-async def spec(broker: AbstractRobustConnection) -> AsyncIterator[QueueSpec]:
-    queue_spec = new_spec()
-    await declare(broker, queue_spec)
-    yield queue_spec
-    await delete(broker, queue_spec)
+from .dead_letter_support import message_count, publish_event, wait_for
 
 
 def test_a_pool_with_every_connection_busy_is_a_moment_to_wait_not_a_failure() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import aio_pika
 import pytest
@@ -25,14 +24,6 @@ from .dead_letter_support import (
     publish_raw,
     wait_for,
 )
-
-
-@pytest.fixture
-async def spec(broker: AbstractRobustConnection) -> AsyncIterator[QueueSpec]:
-    queue_spec = new_spec()
-    await declare(broker, queue_spec)
-    yield queue_spec
-    await delete(broker, queue_spec)
 
 
 async def dead_letter_three(

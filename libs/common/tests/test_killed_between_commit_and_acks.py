@@ -8,7 +8,6 @@ import asyncio
 import signal
 import sys
 import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -24,18 +23,10 @@ from ticketing_common.messaging.consumer import EventConsumer, EventRouter
 from ticketing_common.messaging.topology import QueueSpec
 
 from .consumer_killed_at_first_ack import write_effect
-from .dead_letter_support import declare, delete, message_count, new_spec, publish_event, wait_for
+from .dead_letter_support import message_count, publish_event, wait_for
 
 SCRIPT = Path(__file__).with_name("consumer_killed_at_first_ack.py")
 BATCH = 10
-
-
-@pytest.fixture
-async def spec(broker: AbstractRobustConnection) -> AsyncIterator[QueueSpec]:
-    queue_spec = new_spec()
-    await declare(broker, queue_spec)
-    yield queue_spec
-    await delete(broker, queue_spec)
 
 
 @pytest.fixture

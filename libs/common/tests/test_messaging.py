@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import aio_pika
@@ -29,7 +28,6 @@ from ticketing_common.messaging.topology import (
     DELIVERY_LIMIT,
     QueueSpec,
     declare_exchanges,
-    declare_queue,
 )
 from ticketing_common.outbox.relay import OutboxRelay
 
@@ -52,19 +50,6 @@ async def drain(queue: AbstractQueue) -> list[AbstractIncomingMessage]:
     while (message := await queue.get(no_ack=True, fail=False)) is not None:
         messages.append(message)
     return messages
-
-
-@pytest.fixture
-async def spec(broker: AbstractRobustConnection) -> AsyncIterator[QueueSpec]:
-    """A consuming queue of this test alone, bound like the services' queues."""
-    queue_spec = QueueSpec(f"test-{uuid.uuid4().hex[:8]}.events", ("incident.declared",))
-    channel = await broker.channel()
-    await declare_exchanges(channel)
-    await declare_queue(channel, queue_spec)
-    yield queue_spec
-    await channel.queue_delete(queue_spec.name)
-    await channel.queue_delete(queue_spec.dead_letter_queue)
-    await channel.close()
 
 
 async def queue_of(broker: AbstractRobustConnection, name: str) -> AbstractQueue:
