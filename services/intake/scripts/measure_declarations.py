@@ -1,6 +1,7 @@
 """CPU per ``POST /v1/declarations``, in-process, against a real database.
 
-    .venv/bin/python services/intake/scripts/measure_declarations.py [--posts 500] [--rounds 3]
+    PYTHONPATH=. .venv/bin/python services/intake/scripts/measure_declarations.py \
+        [--posts 500] [--rounds 3]
 
 The app is built as ``intake serve`` builds it (JSON logs, written to /dev/null) and
 called through httpx's ASGI transport, one POST after the other; the broker, the relay
@@ -26,6 +27,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+from bench.cpu import process_cpu_seconds
 
 from intake.bootstrap import build_app, build_runtime
 from intake.handlers.catalog_import import import_catalog
@@ -36,7 +38,6 @@ from ticketing_devkit.provision import create_database, drop_database
 
 SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432"
 DEMO_CATALOG = Path(__file__).resolve().parents[3] / "deploy" / "demo" / "catalog.json"
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 # Where the request logs go: they are rendered (their CPU counts), not kept.
 DEVNULL = open(os.devnull, "w")  # noqa: SIM115
 
@@ -63,17 +64,9 @@ def declaration() -> dict[str, Any]:
     }
 
 
-def cpu_seconds(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except FileNotFoundError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
-
-
 async def backend_cpu_seconds(admin: asyncpg.Connection[Any], database: str) -> float:
     pids = await admin.fetch("SELECT pid FROM pg_stat_activity WHERE datname = $1", database)
-    return sum(cpu_seconds(row["pid"]) for row in pids)
+    return sum(process_cpu_seconds(row["pid"]) for row in pids)
 
 
 async def measure(posts: int, rounds: int) -> None:

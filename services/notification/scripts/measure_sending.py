@@ -37,6 +37,7 @@ from functools import partial
 from typing import Any
 
 import asyncpg
+from bench.cpu import process_cpu_seconds
 from bench.mail_sink import MailArrivals
 from pydantic import SecretStr
 from sqlalchemy import text
@@ -155,15 +156,6 @@ def events(declarations: int, router: EventRouter) -> list[CloudEvent[Any]]:
     return decoded
 
 
-def _process_cpu(pid: int) -> float:
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-    except FileNotFoundError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 @dataclass
 class Cpu:
     client: float
@@ -186,14 +178,14 @@ async def cpu_of(
     engine: AsyncEngine, sink_pid: int | None, work: Callable[[], Awaitable[None]]
 ) -> Cpu:
     """The CPU seconds ``work`` cost here, in the database's backends and in the sink."""
-    before = {pid: _process_cpu(pid) for pid in await _backends(engine)}
-    sink = _process_cpu(sink_pid) if sink_pid else 0.0
+    before = {pid: process_cpu_seconds(pid) for pid in await _backends(engine)}
+    sink = process_cpu_seconds(sink_pid) if sink_pid else 0.0
     client = time.process_time()
     await work()
     client = time.process_time() - client
-    after = {pid: _process_cpu(pid) for pid in await _backends(engine)}
+    after = {pid: process_cpu_seconds(pid) for pid in await _backends(engine)}
     server = sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
-    sink = (_process_cpu(sink_pid) - sink) if sink_pid else 0.0
+    sink = (process_cpu_seconds(sink_pid) - sink) if sink_pid else 0.0
     return Cpu(client, server, sink)
 
 

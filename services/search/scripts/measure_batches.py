@@ -1,7 +1,8 @@
 """CPU per event of search's consumer handler, one event per transaction against a
 batch per transaction.
 
-    .venv/bin/python services/search/scripts/measure_batches.py [--events 1000] [--batch 50 ...]
+    PYTHONPATH=. .venv/bin/python services/search/scripts/measure_batches.py \
+        [--events 1000] [--batch 50 ...]
 
 Events are decoded from their bytes through search's router, as the consumer decodes
 them, then applied through the route in transactions of ``--batch`` events, and again
@@ -21,10 +22,10 @@ import time
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import asyncpg
+from bench.cpu import process_cpu_seconds
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -129,11 +130,6 @@ def events(count: int, router: EventRouter) -> list[CloudEvent[Any]]:
     return decoded
 
 
-def _backend_cpu(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 async def measure(
     engine: AsyncEngine, router: EventRouter, stream: Sequence[CloudEvent[Any]], batch: int
 ) -> tuple[float, float]:
@@ -141,14 +137,14 @@ async def measure(
     factory = create_session_factory(engine)
     async with engine.connect() as connection:
         backend = int(await connection.scalar(text("SELECT pg_backend_pid()")) or 0)
-    client, server = time.process_time(), _backend_cpu(backend)
+    client, server = time.process_time(), process_cpu_seconds(backend)
     for start in range(0, len(stream), batch):
         chunk = stream[start : start + batch]
         route = router.route_for(chunk[0].type)
         assert route is not None
         async with factory.begin() as session:
             await route.apply(session, chunk)
-    client, server = time.process_time() - client, _backend_cpu(backend) - server
+    client, server = time.process_time() - client, process_cpu_seconds(backend) - server
     return client * 1000 / len(stream), server * 1000 / len(stream)
 
 

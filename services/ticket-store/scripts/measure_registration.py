@@ -1,6 +1,6 @@
 """CPU and statements per registration, and per ticket read, in this process.
 
-    .venv/bin/python services/ticket-store/scripts/measure_registration.py \
+    PYTHONPATH=. .venv/bin/python services/ticket-store/scripts/measure_registration.py \
         [--events 500] [--batch 50] [--reads 500] [--rounds 3]
 
 Declarations are decoded from their bytes through the ticket store's router, as the
@@ -29,6 +29,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+from bench.cpu import process_cpu_seconds
 from sqlalchemy import event, text
 
 from ticket_store.adapters.tables import Ticket
@@ -75,11 +76,6 @@ def declarations(count: int, router: EventRouter) -> list[CloudEvent[Any]]:
     return decoded
 
 
-def _backend_cpu(pid: int) -> float:
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()  # noqa: SIM115
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 class Statements:
     """Counts the statements the engine sends, and the transactions the driver begins
     (each a BEGIN and a COMMIT or ROLLBACK, round trips SQLAlchemy does not see)."""
@@ -115,14 +111,14 @@ async def measure_registration(
     """(client ms, server ms, statements) per registration, ``batch`` per transaction."""
     backend = await backend_pid(runtime)
     sent = statements.count
-    client, server = time.process_time(), _backend_cpu(backend)
+    client, server = time.process_time(), process_cpu_seconds(backend)
     for start in range(0, len(stream), batch):
         chunk = stream[start : start + batch]
         route = router.route_for(chunk[0].type)
         assert route is not None
         async with runtime.session_factory.begin() as session:
             await route.apply(session, chunk)
-    client, server = time.process_time() - client, _backend_cpu(backend) - server
+    client, server = time.process_time() - client, process_cpu_seconds(backend) - server
     count = len(stream)
     return client * 1000 / count, server * 1000 / count, (statements.count - sent) / count
 
@@ -137,11 +133,11 @@ async def measure_reads(
     headers = auth_as("customer")
     backend = await backend_pid(runtime)
     sent, begun = statements.count, statements.transactions
-    started, server = time.process_time(), _backend_cpu(backend)
+    started, server = time.process_time(), process_cpu_seconds(backend)
     for index in range(reads):
         response = await client.get(f"/v1/tickets/{numbers[index % len(numbers)]}", headers=headers)
         assert response.status_code == 200, response.text
-    spent, server = time.process_time() - started, _backend_cpu(backend) - server
+    spent, server = time.process_time() - started, process_cpu_seconds(backend) - server
     return (
         spent * 1000 / reads,
         server * 1000 / reads,
