@@ -16,7 +16,7 @@ from notification.handlers.context import EmailContext
 from notification.handlers.ticket_updated import on_tickets_updated
 from ticketing_common.db.engine import SessionFactory
 from ticketing_common.events import CloudEvent
-from ticketing_common.inbox import record_first_deliveries, record_first_delivery
+from ticketing_common.inbox import record_first_deliveries
 from ticketing_common.messaging.consumer import BatchHandler
 from ticketing_common.messaging.topology import QUEUES
 
@@ -41,8 +41,10 @@ async def consume(
 ) -> bool:
     """Apply ``event`` as the consumer does: inbox row and effect in one transaction."""
     async with session_factory.begin() as session:
-        first = await record_first_delivery(
-            session, event_id=event.id, event_type=event.type, queue=QUEUES["notification"].name
+        first = bool(
+            await record_first_deliveries(
+                session, [(event.id, event.type)], queue=QUEUES["notification"].name
+            )
         )
         if first:
             await handler(session, [event])

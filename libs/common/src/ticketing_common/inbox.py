@@ -41,10 +41,3 @@ async def record_first_deliveries(
         },
     )
     return set(result.scalars())
-
-
-async def record_first_delivery(
-    session: AsyncSession, *, event_id: str, event_type: str, queue: str
-) -> bool:
-    """Record one event in the current transaction; False if it was applied before."""
-    return bool(await record_first_deliveries(session, [(event_id, event_type)], queue=queue))
