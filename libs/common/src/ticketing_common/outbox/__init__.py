@@ -1,6 +1,6 @@
 """The transactional outbox: events written with the change, published by a relay."""
 
 from ticketing_common.outbox.relay import OutboxRelay
-from ticketing_common.outbox.writer import add_all_to_outbox, add_to_outbox, outbox_row
+from ticketing_common.outbox.writer import add_to_outbox, outbox_row
 
-__all__ = ["OutboxRelay", "add_all_to_outbox", "add_to_outbox", "outbox_row"]
+__all__ = ["OutboxRelay", "add_to_outbox", "outbox_row"]

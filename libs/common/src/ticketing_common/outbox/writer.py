@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,7 +10,6 @@ from ticketing_common.db.messaging_tables import outbox
 from ticketing_common.events.envelope import CloudEvent
 
 # Built once (bench/RESULTS.md: building a statement costs about as much as running it).
-# Given a list of parameter sets, it is one multi-row insert.
 _INSERT = outbox.insert()
 
 
@@ -29,9 +27,3 @@ def outbox_row(event: CloudEvent[Any]) -> dict[str, Any]:
 async def add_to_outbox(session: AsyncSession, event: CloudEvent[Any]) -> None:
     """Queue ``event`` for publication once the surrounding transaction commits."""
     await session.execute(_INSERT, outbox_row(event))
-
-
-async def add_all_to_outbox(session: AsyncSession, events: Sequence[CloudEvent[Any]]) -> None:
-    """Queue ``events`` in one statement, in their order."""
-    if events:
-        await session.execute(_INSERT, [outbox_row(event) for event in events])
