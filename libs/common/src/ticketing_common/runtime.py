@@ -21,8 +21,8 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_delay, wait_e
 from ticketing_common.db.engine import (
     SessionFactory,
     asyncpg_dsn,
+    create_autocommit_session_factory,
     create_engine,
-    create_read_session_factory,
     create_session_factory,
 )
 from ticketing_common.db.errors import is_transient_database_error
@@ -68,7 +68,9 @@ class ServiceRuntime:
             max_overflow=settings.db_max_overflow,
         )
         self.session_factory: SessionFactory = create_session_factory(self.engine)
-        self.read_session_factory: SessionFactory = create_read_session_factory(self.engine)
+        self.autocommit_session_factory: SessionFactory = create_autocommit_session_factory(
+            self.engine
+        )
         self.connection: AbstractRobustConnection | None = None
         self._subscriptions: list[tuple[QueueSpec, EventRouter]] = []
         self._workers: list[BackgroundWorker] = []

@@ -77,10 +77,11 @@ def create_session_factory(engine: AsyncEngine) -> SessionFactory:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
-def create_read_session_factory(engine: AsyncEngine) -> SessionFactory:
-    """Sessions for reading, outside any transaction (autocommit): a read transaction
-    cost two more round trips, its ``BEGIN`` and its ``ROLLBACK``, and under READ
-    COMMITTED each statement sees a snapshot of its own either way."""
+def create_autocommit_session_factory(engine: AsyncEngine) -> SessionFactory:
+    """Sessions whose statements each commit on their own (autocommit): for reads, and
+    for work done in one statement. A transaction would cost two more round trips, its
+    ``BEGIN`` and its ``COMMIT`` or ``ROLLBACK``, and under READ COMMITTED each statement
+    sees a snapshot of its own either way."""
     return async_sessionmaker(
         engine.execution_options(isolation_level="AUTOCOMMIT"),
         expire_on_commit=False,

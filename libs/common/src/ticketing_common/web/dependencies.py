@@ -25,7 +25,7 @@ Runtime = Annotated[ServiceRuntime, Depends(get_runtime)]
 async def get_read_session(runtime: Runtime) -> AsyncIterator[AsyncSession]:
     """A session for reading, each statement on its own (autocommit): no ``BEGIN`` or
     ``ROLLBACK`` round trips. Whatever writes must use a unit of work instead."""
-    async with runtime.read_session_factory() as session:
+    async with runtime.autocommit_session_factory() as session:
         yield session
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Row
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake.adapters.idempotency_keys import EarlierAnswer
 from intake.domain.attachments import AttachmentFacts
@@ -82,13 +82,13 @@ _READING = text(
 
 
 async def read_for_declaration(
-    connection: AsyncConnection, user_sub: str, key: str, request: DeclarationRequest
+    session: AsyncSession, user_sub: str, key: str, request: DeclarationRequest
 ) -> DeclarationReading:
     contact_ids = {item.contact_id for item in request.notify if item.contact_id}
     if request.interlocutor_id:
         contact_ids.add(request.interlocutor_id)
     row = (
-        await connection.execute(
+        await session.execute(
             _READING,
             {
                 "user_sub": user_sub,

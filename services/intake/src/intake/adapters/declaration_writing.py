@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from ticketing_common.events import CloudEvent, IncidentDeclaredV1
 from ticketing_common.outbox.writer import outbox_row
@@ -83,7 +83,7 @@ class WriteOutcome:
 
 
 async def write_accepted_declaration(
-    connection: AsyncConnection,
+    session: AsyncSession,
     event: CloudEvent[IncidentDeclaredV1],
     *,
     user_sub: str,
@@ -104,5 +104,5 @@ async def write_accepted_declaration(
         "declared_by_sub": data.declared_by.sub,
         "created_at": data.declared_at,
     }
-    row = (await connection.execute(_WRITE, parameters)).one()
+    row = (await session.execute(_WRITE, parameters)).one()
     return WriteOutcome(bool(row.claimed), frozenset(row.free_attachments))

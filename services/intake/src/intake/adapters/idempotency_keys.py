@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncSession
 
 
 @dataclass(frozen=True)
@@ -27,9 +27,9 @@ _EARLIER_ANSWER = text(
 
 
 async def read_earlier_answer(
-    connection: AsyncConnection, user_sub: str, key: str
+    session: AsyncSession, user_sub: str, key: str
 ) -> EarlierAnswer | None:
-    row = (await connection.execute(_EARLIER_ANSWER, {"user_sub": user_sub, "key": key})).first()
+    row = (await session.execute(_EARLIER_ANSWER, {"user_sub": user_sub, "key": key})).first()
     if row is None:
         return None
     return EarlierAnswer(row.request_hash, row.declaration_id, row.response)

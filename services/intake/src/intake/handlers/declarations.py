@@ -5,8 +5,9 @@ a read (the key's earlier answer and the catalog objects named), the pure rules,
 one statement writing the key's answer, the declaration, its files' links and its
 event together (``adapters.declaration_writing``); a third, rare, when that write finds
 the key taken by a racing twin or a file lost meanwhile. Each statement commits on its
-own (autocommit), so no BEGIN or COMMIT is sent and no transaction stays open while the
-rules run; the write, being one statement, is all or nothing.
+own (the runtime's autocommit sessions), so no BEGIN or COMMIT is sent and no
+transaction stays open while the rules run; the write, being one statement, is all or
+nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from intake.adapters.declaration_reading import DeclarationReading, read_for_declaration
 from intake.adapters.declaration_writing import write_accepted_declaration
@@ -30,7 +31,7 @@ from intake.domain.declaration import (
 )
 from intake.handlers.attachment_links import lost_attachments
 from ticketing_common.auth.principal import Principal
-from ticketing_common.db.engine import retry_once_if_connection_lost
+from ticketing_common.db.engine import SessionFactory, retry_once_if_connection_lost
 from ticketing_common.events import CloudEvent, IncidentDeclaredV1, new_event
 from ticketing_common.events.parts import Person
 from ticketing_common.web.problems import Problem, invalid_fields
@@ -45,7 +46,7 @@ class Accepted:
 
 
 async def declare(
-    engine: AsyncEngine,
+    sessions: SessionFactory,
     caller: Principal,
     idempotency_key: str,
     request: DeclarationRequest,
@@ -56,10 +57,9 @@ async def declare(
     fingerprint = request.fingerprint()
 
     async def attempt() -> Accepted:
-        async with engine.connect() as connection:
-            await connection.execution_options(isolation_level="AUTOCOMMIT")
+        async with sessions() as session:
             return await _declare(
-                connection, caller, idempotency_key, request, fingerprint, now, time_rules
+                session, caller, idempotency_key, request, fingerprint, now, time_rules
             )
 
     # A run that wrote and then lost its connection is answered by the next one's
@@ -68,7 +68,7 @@ async def declare(
 
 
 async def _declare(
-    connection: AsyncConnection,
+    session: AsyncSession,
     caller: Principal,
     idempotency_key: str,
     request: DeclarationRequest,
@@ -76,7 +76,7 @@ async def _declare(
     now: datetime,
     time_rules: TimeRules,
 ) -> Accepted:
-    reading = await read_for_declaration(connection, caller.sub, idempotency_key, request)
+    reading = await read_for_declaration(session, caller.sub, idempotency_key, request)
     if reading.earlier is not None:
         return _replay(reading.earlier, fingerprint)
     errors = check_declaration(request, caller, reading.catalog, now=now, time_rules=time_rules)
@@ -84,7 +84,7 @@ async def _declare(
         raise invalid_fields(errors)
     event = _declared_event(caller, request, reading, now)
     written = await write_accepted_declaration(
-        connection,
+        session,
         event,
         user_sub=caller.sub,
         key=idempotency_key,
@@ -96,7 +96,7 @@ async def _declare(
         return Accepted(declaration_id, {"declaration_id": declaration_id, "status": "accepted"})
     # Nothing was written: the key was used meanwhile (a racing twin, committed by now,
     # whose answer this request gets), or a named file was lost.
-    earlier = await read_earlier_answer(connection, caller.sub, idempotency_key)
+    earlier = await read_earlier_answer(session, caller.sub, idempotency_key)
     if earlier is not None:
         return _replay(earlier, fingerprint)
     refusal = lost_attachments(request.attachment_ids, written.free_attachments)

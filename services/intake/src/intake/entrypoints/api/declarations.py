@@ -80,7 +80,12 @@ async def post_declaration(
         max_age=timedelta(days=settings.occurred_at_max_age_days),
     )
     accepted = await declare(
-        runtime.engine, caller, idempotency_key, body, now=datetime.now(UTC), time_rules=rules
+        runtime.autocommit_session_factory,
+        caller,
+        idempotency_key,
+        body,
+        now=datetime.now(UTC),
+        time_rules=rules,
     )
     response.headers["Location"] = f"/v1/declarations/{accepted.declaration_id}"
     return DeclarationAccepted.model_validate(accepted.body)
